@@ -30,6 +30,7 @@ class KitSettings(BaseSettings):
     database_url: str = "postgresql+asyncpg://app@127.0.0.1:5432/guichet"
     database_migration_url: str | None = None
     database_schema: str = "public"
+    database_app_role: str | None = None
     database_pool_size: int = 20
     database_max_overflow: int = 10
 

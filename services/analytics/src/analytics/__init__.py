@@ -1,0 +1,3 @@
+"""Guichet analytics service."""
+
+__version__ = "0.1.0"

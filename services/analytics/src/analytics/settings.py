@@ -8,3 +8,4 @@ class Settings(KitSettings):
 
     service_name: str = "analytics"
     database_schema: str = "analytics"
+    database_app_role: str | None = "analytics_app"

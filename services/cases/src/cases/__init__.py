@@ -1,0 +1,3 @@
+"""Guichet cases service."""
+
+__version__ = "0.1.0"

@@ -8,3 +8,4 @@ class Settings(KitSettings):
 
     service_name: str = "cases"
     database_schema: str = "cases"
+    database_app_role: str | None = "cases_app"

@@ -1,0 +1,3 @@
+"""Guichet intake service."""
+
+__version__ = "0.1.0"

@@ -8,3 +8,4 @@ class Settings(KitSettings):
 
     service_name: str = "intake"
     database_schema: str = "intake"
+    database_app_role: str | None = "intake_app"

@@ -1,0 +1,3 @@
+"""Guichet notify service."""
+
+__version__ = "0.1.0"

@@ -8,6 +8,7 @@ class Settings(KitSettings):
 
     service_name: str = "notify"
     database_schema: str = "notify"
+    database_app_role: str | None = "notify_app"
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
     smtp_sender: str = "Guichet <no-reply@guichet.local>"

@@ -1,0 +1,3 @@
+"""Guichet portal service."""
+
+__version__ = "0.1.0"

@@ -8,3 +8,4 @@ class Settings(KitSettings):
 
     service_name: str = "portal"
     database_schema: str = "portal"
+    database_app_role: str | None = "portal_app"

@@ -1,0 +1,3 @@
+"""Guichet routing service."""
+
+__version__ = "0.1.0"

@@ -8,3 +8,4 @@ class Settings(KitSettings):
 
     service_name: str = "routing"
     database_schema: str = "routing"
+    database_app_role: str | None = "routing_app"

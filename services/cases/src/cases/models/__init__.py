@@ -1,0 +1,15 @@
+"""Tables of the `cases` schema."""
+
+from sqlalchemy.orm import DeclarativeBase
+
+from guichet_kit.bus.inbox import inbox_table
+from guichet_kit.bus.outbox import outbox_table
+from guichet_kit.db import create_metadata
+
+
+class Base(DeclarativeBase):
+    metadata = create_metadata("cases")
+
+
+outbox = outbox_table(Base.metadata)
+inbox = inbox_table(Base.metadata)
