@@ -2,4 +2,7 @@
 
 pytest_plugins = [
     "guichet_testing.stack",
+    "guichet_testing.nats",
+    "guichet_testing.database",
+    "guichet_testing.s3",
 ]
