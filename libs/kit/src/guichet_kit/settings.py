@@ -44,6 +44,8 @@ class KitSettings(BaseSettings):
     s3_bucket: str = "guichet"
     s3_secure: bool = False
     s3_region: str = "us-east-1"
+    # Host clients use for presigned URLs (the signature covers it); defaults to s3_endpoint.
+    s3_public_url: str | None = None
 
     # OIDC: exact issuer allowlist, audience our access tokens must carry.
     oidc_issuers: list[str] = Field(default_factory=list)
