@@ -13,3 +13,12 @@ class Base(DeclarativeBase):
 
 outbox = outbox_table(Base.metadata)
 inbox = inbox_table(Base.metadata)
+
+# The table modules import `Base` from here: import them last so `Base.metadata` is complete
+# for whoever imports `routing.models` (Alembic's env.py, the application).
+from routing.models.category import Category  # noqa: E402
+from routing.models.department import Department  # noqa: E402
+from routing.models.municipality import Municipality  # noqa: E402
+from routing.models.subcategory import Subcategory  # noqa: E402
+
+__all__ = ["Base", "Category", "Department", "Municipality", "Subcategory", "inbox", "outbox"]

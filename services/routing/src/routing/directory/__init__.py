@@ -1,0 +1,1 @@
+"""The tenant directory: hosted municipalities, their departments and report categories."""
