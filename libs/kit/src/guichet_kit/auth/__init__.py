@@ -1,0 +1,46 @@
+"""OIDC access-token authentication: JWKS cache, verifier, Principal, FastAPI dependencies."""
+
+from guichet_kit.auth.component import AuthComponent
+from guichet_kit.auth.dependencies import (
+    PrincipalDep,
+    current_principal,
+    path_tenant,
+    principal_tenant,
+    require_roles,
+    require_tenant,
+    token_verifier,
+)
+from guichet_kit.auth.errors import (
+    ExpiredToken,
+    IdentityProviderUnavailable,
+    InvalidToken,
+    MissingToken,
+    RoleRequired,
+    TenantForbidden,
+)
+from guichet_kit.auth.jwks import IssuerKeys
+from guichet_kit.auth.principal import OPERATOR_ROLE, Principal, hash_nrn, principal_from_claims
+from guichet_kit.auth.verifier import TokenVerifier
+
+__all__ = [
+    "OPERATOR_ROLE",
+    "AuthComponent",
+    "ExpiredToken",
+    "IdentityProviderUnavailable",
+    "InvalidToken",
+    "IssuerKeys",
+    "MissingToken",
+    "Principal",
+    "PrincipalDep",
+    "RoleRequired",
+    "TenantForbidden",
+    "TokenVerifier",
+    "current_principal",
+    "hash_nrn",
+    "path_tenant",
+    "principal_from_claims",
+    "principal_tenant",
+    "require_roles",
+    "require_tenant",
+    "token_verifier",
+]

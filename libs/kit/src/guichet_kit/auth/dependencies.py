@@ -1,0 +1,94 @@
+"""FastAPI dependencies for authenticated endpoints.
+
+The verifier lives on ``app.state.token_verifier`` (built in the lifespan, see
+`AuthComponent`); nothing here touches the network or settings at import::
+
+    @router.get("/tenants/{tenant_id}/cases")
+    async def list_cases(principal: Annotated[Principal, Depends(require_tenant)]) -> ...
+
+    @router.post("/routing-rules", dependencies=[Depends(require_roles("tenant_admin"))])
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from guichet_kit.auth.errors import InvalidToken, MissingToken, RoleRequired, TenantForbidden
+from guichet_kit.auth.principal import Principal
+from guichet_kit.auth.verifier import TokenVerifier
+
+logger = logging.getLogger("guichet.auth")
+
+_bearer = HTTPBearer(
+    auto_error=False,
+    description="Access token of the Guichet identity provider (audience urn:guichet:api)",
+)
+
+
+def token_verifier(request: Request) -> TokenVerifier:
+    verifier = getattr(request.app.state, "token_verifier", None)
+    if not isinstance(verifier, TokenVerifier):
+        raise RuntimeError("app.state.token_verifier is not set: add AuthComponent to the app")
+    return verifier
+
+
+async def current_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None:
+        raise MissingToken()
+    try:
+        principal = await token_verifier(request).authenticate(credentials.credentials)
+    except InvalidToken as exc:
+        logger.info("access token rejected: %s", exc.reason)
+        raise
+    request.state.principal = principal
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(current_principal)]
+
+
+def require_roles(*roles: str) -> Callable[..., Awaitable[Principal]]:
+    """Dependency admitting principals holding at least one of `roles` (else 403)."""
+    if not roles:
+        raise ValueError("require_roles needs at least one role")
+
+    async def has_required_role(principal: PrincipalDep) -> Principal:
+        if not principal.has_role(*roles):
+            raise RoleRequired(*roles)
+        return principal
+
+    return has_required_role
+
+
+async def require_tenant(
+    tenant_id: Annotated[str, Path(description="NIS code of the municipality")],
+    principal: PrincipalDep,
+) -> Principal:
+    """Admit members of the path's municipality, and operators (platform-wide); else 403."""
+    if principal.is_operator or principal.tenant_id == tenant_id:
+        return principal
+    raise TenantForbidden(tenant_id)
+
+
+async def path_tenant(
+    tenant_id: Annotated[str, Path(description="NIS code of the municipality")],
+    _principal: Annotated[Principal, Depends(require_tenant)],
+) -> str:
+    """The path's tenant, once `require_tenant` admitted the caller; for
+    `guichet_kit.db.tenant_session_dependency(path_tenant)`."""
+    return tenant_id
+
+
+async def principal_tenant(principal: PrincipalDep) -> str:
+    """The caller's own municipality (endpoints without a tenant in the path); 403 without one."""
+    if principal.tenant_id is None:
+        raise TenantForbidden("<none>")
+    return principal.tenant_id
