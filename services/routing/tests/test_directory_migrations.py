@@ -9,13 +9,17 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
+from guichet_kit.db.audit import INFRASTRUCTURE_EXEMPTIONS, tenancy_violations
 from guichet_kit.db.migrations import downgrade, pending_model_changes, upgrade_async
-from guichet_kit.db.rls import tenant_tables_without_rls
 from guichet_testing.database import ServiceDatabase, TestDatabase, create_test_database
 from guichet_testing.stack import StackInfo
 from routing.cli import MIGRATIONS_DIR
 from routing.models import Base
 
+EXEMPTIONS = {
+    **INFRASTRUCTURE_EXEMPTIONS,
+    ("routing", "municipality"): "public reference data",
+}
 SCHEMA = "routing"
 TENANT_TABLES = {"department", "category", "subcategory"}
 ALL_TABLES = TENANT_TABLES | {"municipality", "outbox", "inbox"}
@@ -45,7 +49,7 @@ async def test_tenant_tables_have_rls_and_municipality_does_not(
     routing_db: ServiceDatabase, admin_engine: AsyncEngine
 ) -> None:
     async with admin_engine.connect() as connection:
-        assert await tenant_tables_without_rls(connection, SCHEMA) == []
+        assert await tenancy_violations(connection, [SCHEMA], EXEMPTIONS) == []
     tables = await _tables(admin_engine)
     assert set(tables) == ALL_TABLES
     assert {name for name, rls in tables.items() if rls} == TENANT_TABLES
@@ -95,7 +99,7 @@ async def test_downgrade_to_base_then_upgrade_again(stack: StackInfo) -> None:
         assert set(await _tables(admin)) == ALL_TABLES
         assert await pending_model_changes(migrator.url, Base.metadata, schema=SCHEMA) == []
         async with admin.connect() as connection:
-            assert await tenant_tables_without_rls(connection, SCHEMA) == []
+            assert await tenancy_violations(connection, [SCHEMA], EXEMPTIONS) == []
         await _app_role_can_write_municipality(scratch.url_for(app.name, app.password))
     finally:
         await scratch.close()

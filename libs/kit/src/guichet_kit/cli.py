@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import inspect
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ from guichet_kit.db.migrations import upgrade
 from guichet_kit.logging import configure_logging
 from guichet_kit.settings import KitSettings
 
-Command = Callable[[Any], Awaitable[None]]
+Command = Callable[[Any], Coroutine[Any, Any, None]]
 
 
 def run_service_cli(

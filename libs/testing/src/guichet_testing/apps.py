@@ -10,7 +10,9 @@ from fastapi import FastAPI
 
 
 @asynccontextmanager
-async def serve(app: FastAPI, base_url: str = "http://service.test") -> AsyncIterator[httpx.AsyncClient]:
+async def serve(
+    app: FastAPI, base_url: str = "http://service.test"
+) -> AsyncIterator[httpx.AsyncClient]:
     """Starts the app's components (database, NATS, S3, ...), yields a client, stops them."""
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)

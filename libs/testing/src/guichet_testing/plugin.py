@@ -5,4 +5,5 @@ pytest_plugins = [
     "guichet_testing.nats",
     "guichet_testing.database",
     "guichet_testing.s3",
+    "guichet_testing.oidc",
 ]

@@ -1,0 +1,69 @@
+"""`build_app`: every service's FastAPI application, wired the same way."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+
+from guichet_kit.app.components import Component
+from guichet_kit.app.health import router as health_router
+from guichet_kit.app.lifespan import run_components
+from guichet_kit.errors import install_error_handlers
+from guichet_kit.i18n import FALLBACK_LANGUAGE, SUPPORTED_LANGUAGES
+from guichet_kit.logging import RequestContextMiddleware, configure_logging
+from guichet_kit.settings import KitSettings
+
+DEFAULT_MAX_BODY_SIZE = 1024 * 1024
+
+
+def build_app(
+    *,
+    settings: KitSettings,
+    title: str,
+    version: str,
+    routers: Sequence[APIRouter] = (),
+    components: Sequence[Component] = (),
+    default_language: str = FALLBACK_LANGUAGE,
+    readiness_timeout: float = 2.0,
+    max_body_size: int | None = DEFAULT_MAX_BODY_SIZE,
+    access_log_level: int = logging.INFO,
+) -> FastAPI:
+    """A FastAPI app with JSON logging, correlation ids, problem+json errors, /healthz,
+    /readyz, OpenAPI at /openapi.json and /docs, and `components` started in its lifespan.
+
+    `max_body_size` is the app-wide request body limit (1 MiB); routes taking uploads raise it
+    for themselves (FastAPI's per-route/per-router ``max_body_size``).
+    """
+    if default_language not in SUPPORTED_LANGUAGES:
+        raise ValueError(f"default_language must be one of {SUPPORTED_LANGUAGES}")
+    configure_logging(settings.service_name, settings.log_level)
+    component_list = list(components)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with run_components(app, component_list):
+            yield
+
+    app = FastAPI(
+        title=title,
+        version=version,
+        lifespan=lifespan,
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+        max_body_size=max_body_size,
+    )
+    app.state.settings = settings
+    app.state.components = component_list
+    app.state.default_language = default_language
+    app.state.readiness_timeout = readiness_timeout
+    app.state.shutting_down = False
+    install_error_handlers(app)
+    app.add_middleware(RequestContextMiddleware, access_log_level=access_log_level)
+    app.include_router(health_router)
+    for router in routers:
+        app.include_router(router)
+    return app

@@ -1,0 +1,53 @@
+"""Binding a transaction to a tenant, for the row-level security policies.
+
+`app.tenant_id` is set with ``set_config(..., is_local => true)``: it lasts until the end of the
+current transaction, so a pooled connection never carries a tenant into the next transaction.
+Call `set_tenant` inside the transaction it should cover (an `AsyncSession` autobegins one).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
+
+from guichet_kit.logging.context import tenant_id_var
+
+TENANT_SETTING = "app.tenant_id"
+_TENANT_ID_RE = re.compile(r"[0-9]{5}")
+_SET_TENANT = text(f"SELECT set_config('{TENANT_SETTING}', :tenant_id, true)")
+
+
+def validate_tenant_id(tenant_id: str) -> str:
+    """A tenant id is a municipality's 5-digit NIS code, e.g. ``"23077"``."""
+    if not isinstance(tenant_id, str) or not _TENANT_ID_RE.fullmatch(tenant_id):
+        raise ValueError(f"invalid tenant id {tenant_id!r}: expected a 5-digit NIS code")
+    return tenant_id
+
+
+async def set_tenant(session_or_conn: AsyncSession | AsyncConnection, tenant_id: str) -> None:
+    """Bind the current transaction to `tenant_id` (and tag this context's log lines)."""
+    validate_tenant_id(tenant_id)
+    await session_or_conn.execute(_SET_TENANT, {"tenant_id": tenant_id})
+    tenant_id_var.set(tenant_id)
+
+
+@asynccontextmanager
+async def tenant_transaction(
+    session_factory: async_sessionmaker[AsyncSession], tenant_id: str
+) -> AsyncIterator[AsyncSession]:
+    """A session in a transaction bound to `tenant_id`: commits on success, rolls back on error.
+
+    For work outside HTTP requests (message handlers, jobs); endpoints use `get_session`.
+    """
+    validate_tenant_id(tenant_id)
+    token = tenant_id_var.set(tenant_id)
+    try:
+        async with session_factory() as session, session.begin():
+            await set_tenant(session, tenant_id)
+            yield session
+    finally:
+        tenant_id_var.reset(token)

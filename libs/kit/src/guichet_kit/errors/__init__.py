@@ -1,0 +1,44 @@
+"""Errors rendered as RFC 9457 problem documents, with translated messages."""
+
+from guichet_kit.errors.exceptions import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    GuichetError,
+    NotFound,
+    PayloadTooLarge,
+    ServiceUnavailable,
+    Unauthorized,
+    Unprocessable,
+    UnsupportedMediaType,
+)
+from guichet_kit.errors.handlers import install_error_handlers
+from guichet_kit.errors.messages import register_kit_messages
+from guichet_kit.errors.problem import (
+    PROBLEM_MEDIA_TYPE,
+    PROBLEM_TYPE_BASE,
+    ProblemResponse,
+    internal_error_response,
+    problem_response,
+)
+
+register_kit_messages()
+
+__all__ = [
+    "PROBLEM_MEDIA_TYPE",
+    "PROBLEM_TYPE_BASE",
+    "BadRequest",
+    "Conflict",
+    "Forbidden",
+    "GuichetError",
+    "NotFound",
+    "PayloadTooLarge",
+    "ProblemResponse",
+    "ServiceUnavailable",
+    "Unauthorized",
+    "Unprocessable",
+    "UnsupportedMediaType",
+    "install_error_handlers",
+    "internal_error_response",
+    "problem_response",
+]
