@@ -3,9 +3,14 @@
 from fastapi import FastAPI
 
 from cases import __version__
+from cases.models import inbox, outbox
 from cases.settings import Settings
 from guichet_kit.app import build_app
+from guichet_kit.auth import AuthComponent
+from guichet_kit.bus.component import BusComponent
+from guichet_kit.bus.subjects import StreamSpec
 from guichet_kit.db import DatabaseComponent
+from guichet_kit.storage import StorageComponent
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -14,5 +19,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings=settings,
         title="Guichet cases",
         version=__version__,
-        components=[DatabaseComponent(settings)],
+        components=[
+            DatabaseComponent(settings),
+            BusComponent(
+                settings,
+                streams=[StreamSpec.for_aggregates("CASES", ["case"])],
+                outbox=outbox,
+                inbox=inbox,
+            ),
+            StorageComponent(settings),
+            AuthComponent(settings),
+        ],
     )

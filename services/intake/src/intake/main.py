@@ -3,8 +3,13 @@
 from fastapi import FastAPI
 
 from guichet_kit.app import build_app
+from guichet_kit.auth import AuthComponent
+from guichet_kit.bus.component import BusComponent
+from guichet_kit.bus.subjects import StreamSpec
 from guichet_kit.db import DatabaseComponent
+from guichet_kit.storage import StorageComponent
 from intake import __version__
+from intake.models import outbox
 from intake.settings import Settings
 
 
@@ -14,5 +19,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings=settings,
         title="Guichet intake",
         version=__version__,
-        components=[DatabaseComponent(settings)],
+        components=[
+            DatabaseComponent(settings),
+            BusComponent(
+                settings, streams=[StreamSpec.for_aggregates("INTAKE", ["report"])], outbox=outbox
+            ),
+            StorageComponent(settings),
+            AuthComponent(settings),
+        ],
     )

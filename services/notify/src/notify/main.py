@@ -3,9 +3,12 @@
 from fastapi import FastAPI
 
 from guichet_kit.app import build_app
+from guichet_kit.bus.component import BusComponent
 from guichet_kit.db import DatabaseComponent
 from notify import __version__
+from notify.models import inbox
 from notify.settings import Settings
+from notify.smtp import SmtpComponent
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -14,5 +17,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings=settings,
         title="Guichet notify",
         version=__version__,
-        components=[DatabaseComponent(settings)],
+        components=[
+            DatabaseComponent(settings),
+            BusComponent(settings, inbox=inbox),
+            SmtpComponent(settings),
+        ],
     )

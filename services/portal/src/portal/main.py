@@ -3,8 +3,11 @@
 from fastapi import FastAPI
 
 from guichet_kit.app import build_app
+from guichet_kit.auth import AuthComponent
+from guichet_kit.bus.component import BusComponent
 from guichet_kit.db import DatabaseComponent
 from portal import __version__
+from portal.models import inbox
 from portal.settings import Settings
 
 
@@ -14,5 +17,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings=settings,
         title="Guichet portal",
         version=__version__,
-        components=[DatabaseComponent(settings)],
+        components=[
+            DatabaseComponent(settings),
+            BusComponent(settings, inbox=inbox),
+            AuthComponent(settings),
+        ],
     )

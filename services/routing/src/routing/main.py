@@ -3,8 +3,12 @@
 from fastapi import FastAPI
 
 from guichet_kit.app import build_app
+from guichet_kit.auth import AuthComponent
+from guichet_kit.bus.component import BusComponent
+from guichet_kit.bus.subjects import StreamSpec
 from guichet_kit.db import DatabaseComponent
 from routing import __version__
+from routing.models import inbox, outbox
 from routing.settings import Settings
 
 
@@ -14,5 +18,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings=settings,
         title="Guichet routing",
         version=__version__,
-        components=[DatabaseComponent(settings)],
+        components=[
+            DatabaseComponent(settings),
+            BusComponent(
+                settings,
+                streams=[StreamSpec.for_aggregates("ROUTING", ["directory", "routing"])],
+                outbox=outbox,
+                inbox=inbox,
+            ),
+            AuthComponent(settings),
+        ],
     )
