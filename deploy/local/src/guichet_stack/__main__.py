@@ -1,0 +1,3 @@
+from guichet_stack.cli import main
+
+raise SystemExit(main())
