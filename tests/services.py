@@ -8,10 +8,11 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from guichet_stack.ports import SERVICE_NAMES
 from guichet_testing.database import ServiceDatabase
 from guichet_testing.stack import StackInfo
 
-SERVICE_NAMES = ("intake", "routing", "cases", "notify", "analytics", "portal")
+__all__ = ["SERVICE_NAMES", "service_modules", "service_settings"]
 
 
 @dataclass(frozen=True)

@@ -79,14 +79,14 @@ def test_port_base_precedence(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_base_env: None
 ) -> None:
     assert resolve_config("dev", root=tmp_path).ports.base == 17000
-    assert resolve_config("test", root=tmp_path).ports.base == 27000
+    assert resolve_config("test", root=tmp_path).ports.base == 26000
     record_config(_mkdir(resolve_config("dev", port_base=45000, root=tmp_path)))
     assert resolve_config("dev", root=tmp_path).ports.base == 45000
     monkeypatch.setenv("GUICHET_PORT_BASE", "46000")
     assert resolve_config("dev", root=tmp_path).ports.base == 46000
     assert resolve_config("dev", root=tmp_path, port_base=47000).ports.base == 47000
     # a moved dev stack does not drag the test stack onto its ports
-    assert resolve_config("test", root=tmp_path).ports.base == 27000
+    assert resolve_config("test", root=tmp_path).ports.base == 26000
     monkeypatch.setenv("GUICHET_TEST_PORT_BASE", "48000")
     assert resolve_config("test", root=tmp_path).ports.base == 48000
 

@@ -104,7 +104,7 @@ def resolve_config(
 ) -> StackConfig:
     """Port base: explicit argument, else $GUICHET_PORT_BASE ($GUICHET_TEST_PORT_BASE for the
     `test` profile, so a moved dev stack never lands on the test stack), else the base recorded
-    by the last `up` of this profile, else the profile default (dev 17000, test 27000)."""
+    by the last `up` of this profile, else the profile default (dev 17000, test 26000)."""
     check_profile(profile)
     repo = repo_root()
     root = root or state_root(repo)

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 BLOCK_SIZE = 200
 MIN_BASE = 1024
 MAX_BASE = 65535 - BLOCK_SIZE + 1
-DEFAULT_BASES = {"dev": 17000, "test": 27000}
+# Not 10000 apart: SeaweedFS derives a hidden port as admin port + 10000, which must not
+# land in the other stack's block.
+DEFAULT_BASES = {"dev": 17000, "test": 26000}
 LOOPBACK = "127.0.0.1"
 
 # Order matters for SERVICE_NAMES only (service i listens on base + SERVICE_OFFSET + i).
