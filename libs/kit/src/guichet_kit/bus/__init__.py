@@ -1,0 +1,49 @@
+"""Event bus over NATS JetStream.
+
+Producing side: `add_to_outbox` in the domain transaction, `OutboxRelay` publishes
+(`Nats-Msg-Id` = event id). Consuming side: `EventConsumer` (durable pull, inbox,
+ack after commit, nak with backoff, dead letters). `BusComponent` wires both into an app.
+"""
+
+from guichet_kit.bus.component import BusComponent, BusNotReadyError
+from guichet_kit.bus.connection import NatsConnection, NotConnectedError
+from guichet_kit.bus.consumer import ConsumerSpec, EventConsumer, Handler, InvalidEventError
+from guichet_kit.bus.deadletter import DL_HEADER_PREFIX, DeadLetter
+from guichet_kit.bus.inbox import claim, inbox_table, prune_inbox
+from guichet_kit.bus.outbox import add_to_outbox, notify_channel, outbox_table
+from guichet_kit.bus.relay import OutboxRelay, RelayStats
+from guichet_kit.bus.subjects import (
+    DEADLETTER,
+    StreamSpec,
+    SubjectError,
+    deadletter_subject,
+    ensure_streams,
+    event_filter,
+)
+
+__all__ = [
+    "DEADLETTER",
+    "DL_HEADER_PREFIX",
+    "BusComponent",
+    "BusNotReadyError",
+    "ConsumerSpec",
+    "DeadLetter",
+    "EventConsumer",
+    "Handler",
+    "InvalidEventError",
+    "NatsConnection",
+    "NotConnectedError",
+    "OutboxRelay",
+    "RelayStats",
+    "StreamSpec",
+    "SubjectError",
+    "add_to_outbox",
+    "claim",
+    "deadletter_subject",
+    "ensure_streams",
+    "event_filter",
+    "inbox_table",
+    "notify_channel",
+    "outbox_table",
+    "prune_inbox",
+]

@@ -1,0 +1,245 @@
+"""Durable pull consumer: one transaction per event, ack only after it commits.
+
+For each message: parse the envelope (unusable → dead letter at once), open a transaction,
+set the tenant, claim `(durable, event id)` in the inbox, run the handler unless the claim
+says it already ran, commit, then ack. A failing handler rolls back and the message is
+nak'ed with a growing delay; at `max_deliver` it goes to `deadletter.<durable>` with the
+error in headers and is terminated.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+import nats.errors
+from nats.aio.msg import Msg
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from pydantic import ValidationError
+from sqlalchemy import Table
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from guichet_contracts.envelope import Envelope
+from guichet_kit.bus.backoff import backoff_delay
+from guichet_kit.bus.deadletter import DeadLetter, publish_dead_letter
+from guichet_kit.bus.inbox import claim
+from guichet_kit.bus.subjects import deadletter_subject
+from guichet_kit.db.tenancy import tenant_transaction
+from guichet_kit.logging.context import correlation_id_var
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[[AsyncSession, Envelope], Awaitable[None]]
+
+
+class InvalidEventError(ValueError):
+    """The message can never be handled: not an envelope, or not on its own subject."""
+
+
+@dataclass(frozen=True)
+class ConsumerSpec:
+    """What a service declares per consumer. `backoff[i]` is the nak delay after the
+    (i+1)-th failed delivery (the last value repeats)."""
+
+    durable: str
+    stream: str
+    filter_subjects: tuple[str, ...]
+    handler: Handler
+    max_deliver: int = 5
+    backoff: tuple[float, ...] = (1.0, 5.0, 30.0, 120.0)
+    ack_wait: float = 30.0
+    max_ack_pending: int = 1000
+    batch: int = 10
+    fetch_timeout: float = 5.0
+
+    def __post_init__(self) -> None:
+        if self.max_deliver < 1 or not self.backoff or not self.filter_subjects:
+            raise ValueError("max_deliver >= 1, a backoff and filter subjects are required")
+        deadletter_subject(self.durable)  # the durable must be a valid subject token
+
+    def config(self) -> ConsumerConfig:
+        return ConsumerConfig(
+            name=self.durable,
+            durable_name=self.durable,
+            deliver_policy=DeliverPolicy.ALL,
+            ack_policy=AckPolicy.EXPLICIT,
+            ack_wait=self.ack_wait,
+            # One spare delivery: if the process dies during the last attempt, the next
+            # delivery still reaches us and can be dead-lettered instead of silently dropped.
+            max_deliver=self.max_deliver + 1,
+            max_ack_pending=self.max_ack_pending,
+            filter_subjects=list(self.filter_subjects),
+        )
+
+    def nak_delay(self, delivered: int) -> float:
+        return self.backoff[min(delivered, len(self.backoff)) - 1]
+
+
+def parse_envelope(msg: Msg) -> Envelope:
+    try:
+        envelope = Envelope.from_bytes(msg.data)
+    except ValidationError as exc:
+        raise InvalidEventError(f"not a valid envelope: {exc.error_count()} errors") from exc
+    if msg.subject != envelope.subject:
+        raise InvalidEventError(f"envelope belongs on {envelope.subject}, not {msg.subject}")
+    return envelope
+
+
+class EventConsumer:
+    def __init__(
+        self,
+        js: JetStreamContext,
+        session_factory: async_sessionmaker[AsyncSession],
+        inbox: Table,
+        spec: ConsumerSpec,
+    ) -> None:
+        self._js = js
+        self._session_factory = session_factory
+        self._inbox = inbox
+        self.spec = spec
+        self._stopping = asyncio.Event()
+
+    async def ensure(self) -> None:
+        """Create the durable consumer or update its configuration."""
+        await self._js.add_consumer(self.spec.stream, self.spec.config())
+
+    def stop(self) -> None:
+        """Return from `run()` after the message in hand; the rest of the batch is nak'ed."""
+        self._stopping.set()
+
+    async def run(self) -> None:
+        sub = await self._js.pull_subscribe_bind(durable=self.spec.durable, stream=self.spec.stream)
+        failures = 0
+        try:
+            while not self._stopping.is_set():
+                try:
+                    msgs = await self._fetch(sub)
+                    failures = 0
+                except TimeoutError:
+                    continue
+                except Exception as exc:  # disconnected, consumer deleted, ...: keep trying
+                    failures += 1
+                    logger.warning("fetch failed on %s: %s", self.spec.durable, exc)
+                    await self._sleep(backoff_delay(failures, base=0.1, cap=30.0))
+                    continue
+                await self._handle_batch(msgs)
+        finally:
+            with contextlib.suppress(nats.errors.Error):
+                await sub.unsubscribe()
+
+    async def _fetch(self, sub: JetStreamContext.PullSubscription) -> list[Msg]:
+        """Fetch a batch, giving up early if stop() is called while waiting."""
+        fetch = asyncio.ensure_future(sub.fetch(self.spec.batch, timeout=self.spec.fetch_timeout))
+        stopped = asyncio.ensure_future(self._stopping.wait())
+        try:
+            await asyncio.wait({fetch, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopped.cancel()
+            if not fetch.done():
+                fetch.cancel()
+        if fetch.cancelled():
+            return []
+        return fetch.result()
+
+    async def _sleep(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
+
+    async def _handle_batch(self, msgs: Sequence[Msg]) -> None:
+        keep_alive = asyncio.create_task(self._keep_alive(msgs))
+        try:
+            for msg in msgs:
+                if self._stopping.is_set():
+                    await self._release(msg)
+                    continue
+                try:
+                    await self._handle(msg)
+                except Exception:
+                    # Unsettled: JetStream redelivers it after ack_wait.
+                    logger.exception("unexpected error handling %s", msg.subject)
+        finally:
+            keep_alive.cancel()
+
+    async def _keep_alive(self, msgs: Sequence[Msg]) -> None:
+        """Tell the server every unsettled message of the batch is still being worked on,
+        so a long handler doesn't get its message (or the ones queued behind it)
+        redelivered elsewhere."""
+        while True:
+            await asyncio.sleep(self.spec.ack_wait / 3)
+            for msg in msgs:
+                if not msg.is_acked:
+                    with contextlib.suppress(nats.errors.Error):
+                        await msg.in_progress()
+
+    async def _release(self, msg: Msg) -> None:
+        with contextlib.suppress(nats.errors.Error):
+            await msg.nak()
+
+    async def _handle(self, msg: Msg) -> None:
+        try:
+            envelope = parse_envelope(msg)
+        except InvalidEventError as exc:
+            logger.error("invalid event on %s: %s", msg.subject, exc)
+            await self._give_up(msg, "invalid-event", exc)
+            return
+        try:
+            await self._process(envelope)
+        except Exception as exc:
+            await self._on_failure(msg, envelope, exc)
+            return
+        try:
+            await msg.ack()
+        except nats.errors.Error as exc:
+            # Committed already: a redelivery will be skipped by the inbox.
+            logger.warning("ack failed for event %s: %s", envelope.id, exc)
+
+    async def _process(self, envelope: Envelope) -> None:
+        token = correlation_id_var.set(str(envelope.correlation_id))
+        try:
+            async with tenant_transaction(self._session_factory, envelope.tenant_id) as session:
+                if await claim(session, self._inbox, self.spec.durable, envelope.id):
+                    await self.spec.handler(session, envelope)
+                else:
+                    logger.info("event %s already handled, skipping", envelope.id)
+        finally:
+            correlation_id_var.reset(token)
+
+    async def _on_failure(self, msg: Msg, envelope: Envelope, exc: Exception) -> None:
+        delivered = msg.metadata.num_delivered
+        if delivered >= self.spec.max_deliver:
+            logger.error(
+                "event %s failed %d times on %s, dead-lettering",
+                envelope.id,
+                delivered,
+                self.spec.durable,
+                exc_info=exc,
+            )
+            await self._give_up(msg, "max-deliver", exc)
+            return
+        delay = self.spec.nak_delay(delivered)
+        logger.warning(
+            "event %s failed (delivery %d), retrying in %ss: %s",
+            envelope.id,
+            delivered,
+            delay,
+            exc,
+            exc_info=exc,
+        )
+        with contextlib.suppress(nats.errors.Error):
+            await msg.nak(delay=delay)
+
+    async def _give_up(self, msg: Msg, reason: str, exc: Exception) -> None:
+        """Dead-letter then terminate; if the dead letter can't be stored, keep the
+        message (nak) so nothing is lost."""
+        letter = DeadLetter.of(msg, consumer=self.spec.durable, reason=reason, error=exc)
+        try:
+            await publish_dead_letter(self._js, letter)
+            await msg.term()
+        except nats.errors.Error as publish_exc:
+            logger.error("dead-lettering failed on %s: %s", self.spec.durable, publish_exc)
+            with contextlib.suppress(nats.errors.Error):
+                await msg.nak(delay=self.spec.backoff[-1])

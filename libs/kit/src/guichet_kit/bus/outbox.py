@@ -1,0 +1,78 @@
+"""Transactional outbox: an event is a row written in the same transaction as the change.
+
+The relay deletes a row once JetStream has acknowledged it: the stream is the event log,
+the outbox is only a queue, so it stays small and the claim query stays fast.
+Infrastructure table: no tenant RLS (the relay reads every tenant's rows).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    Table,
+    Text,
+    Uuid,
+    func,
+    insert,
+    select,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from guichet_contracts.envelope import Envelope
+
+OUTBOX_TABLE = "outbox"
+
+
+def outbox_table(metadata: MetaData, schema: str | None = None) -> Table:
+    """Rows wait here until published. `payload` is the exact JSON sent (bytea: published
+    byte for byte, no re-serialisation); `available_at` delays retries of a failing row
+    without holding back the rows behind it."""
+    return Table(
+        OUTBOX_TABLE,
+        metadata,
+        Column("id", Uuid(as_uuid=True), primary_key=True, comment="event id = Nats-Msg-Id"),
+        Column("subject", Text, nullable=False),
+        Column("payload", LargeBinary, nullable=False),
+        Column("headers", JSONB, nullable=False, server_default="{}"),
+        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Column("available_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Column("attempts", Integer, nullable=False, server_default="0"),
+        Column("last_error", Text, nullable=True),
+        Index(f"ix_{OUTBOX_TABLE}_created_at_id", "created_at", "id"),
+        schema=schema,
+        comment="transactional outbox; no RLS: the relay publishes every tenant's events",
+    )
+
+
+def notify_channel(table: Table) -> str:
+    """LISTEN/NOTIFY channel the relay waits on (one per outbox table)."""
+    return f"{table.schema or 'public'}.{table.name}"
+
+
+async def add_to_outbox(
+    session: AsyncSession,
+    table: Table,
+    envelope: Envelope,
+    headers: Mapping[str, str] | None = None,
+) -> None:
+    """Queue `envelope` in the caller's transaction (never commits).
+
+    Insert and NOTIFY go in one statement; PostgreSQL delivers the notification only if
+    the transaction commits, which wakes the relay within a millisecond or two.
+    """
+    row = insert(table).values(
+        id=envelope.id,
+        subject=envelope.subject,
+        payload=envelope.to_bytes(),
+        headers=dict(headers or {}),
+    )
+    notify = select(func.pg_notify(notify_channel(table), "")).add_cte(row.cte("queued"))
+    await session.execute(notify)

@@ -1,0 +1,261 @@
+"""Outbox relay: moves committed outbox rows to JetStream.
+
+One relay per replica is safe: rows are claimed with `FOR UPDATE SKIP LOCKED` and stay
+locked while their publishes are in flight. A crash after publishing but before the
+delete commits republishes those rows; JetStream drops them (`Nats-Msg-Id` = event id,
+inside the stream's duplicate window) and consumer inboxes cover anything older.
+The relay wakes on NOTIFY from `add_to_outbox` and polls as a fallback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
+
+import nats.errors
+from nats.js import JetStreamContext
+from nats.js.api import PubAck
+from sqlalchemy import (
+    ARRAY,
+    Interval,
+    Table,
+    Uuid,
+    any_,
+    bindparam,
+    delete,
+    func,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from guichet_kit.bus.backoff import backoff_delay
+from guichet_kit.bus.outbox import notify_channel
+
+logger = logging.getLogger(__name__)
+
+MSG_ID_HEADER = "Nats-Msg-Id"
+_ASYNC_COMMIT = text("SET LOCAL synchronous_commit = off")
+_ids = bindparam("ids", type_=ARRAY(Uuid(as_uuid=True)))
+_ERROR_MAX_LENGTH = 1000
+
+
+@dataclass(frozen=True)
+class _Pending:
+    id: UUID
+    subject: str
+    payload: bytes
+    headers: dict[str, str]
+    attempts: int
+
+
+@dataclass
+class RelayStats:
+    published: int = 0
+    duplicates: int = 0  # PubAcks flagged duplicate: a republish JetStream dropped
+    failed: int = 0
+
+
+def _outcome(
+    sent: asyncio.Future[PubAck] | BaseException, timeout: float
+) -> PubAck | BaseException:
+    if isinstance(sent, BaseException):
+        return sent
+    if sent.cancelled():
+        return TimeoutError(f"no PubAck within {timeout}s")
+    return sent.exception() or sent.result()
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        js: JetStreamContext,
+        table: Table,
+        *,
+        batch_size: int = 256,
+        poll_interval: float = 1.0,
+        publish_timeout: float = 5.0,
+        retry_base: float = 0.2,
+        retry_cap: float = 30.0,
+    ) -> None:
+        """`retry_cap` must stay well under the streams' duplicate window so a row whose
+        PubAck was lost is still de-duplicated when retried."""
+        self._engine = engine
+        self._js = js
+        self._table = table
+        self._batch_size = batch_size
+        self._poll_interval = poll_interval
+        self._publish_timeout = publish_timeout
+        self._retry_base = retry_base
+        self._retry_cap = retry_cap
+        self._wake = asyncio.Event()
+        self._stopping = asyncio.Event()
+        self._listening = asyncio.Event()
+        self.stats = RelayStats()
+
+    @property
+    def listening(self) -> bool:
+        """True while a LISTEN connection is up (otherwise the relay only polls)."""
+        return self._listening.is_set()
+
+    def stop(self) -> None:
+        """Ask the loop to return after the batch in flight is settled."""
+        self._stopping.set()
+        self._wake.set()
+
+    async def run(self) -> None:
+        listener = asyncio.create_task(self._listen_forever(), name="outbox-listen")
+        failures = 0
+        try:
+            while not self._stopping.is_set():
+                self._wake.clear()
+                try:
+                    claimed, all_ok = await self.relay_once()
+                    failures = 0
+                except Exception:
+                    logger.exception("outbox relay batch failed")
+                    failures += 1
+                    await self._pause(self._retry_delay(failures))
+                    continue
+                if claimed == self._batch_size and all_ok:
+                    continue
+                await self._pause(self._poll_interval)
+        finally:
+            listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await listener
+
+    async def _pause(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout=seconds)
+
+    async def relay_once(self) -> tuple[int, bool]:
+        """Claim, publish and settle one batch in one transaction.
+        Returns (rows claimed, whether every publish was acknowledged)."""
+        async with self._engine.begin() as conn:
+            rows = await self._claim(conn)
+            if not rows:
+                return 0, True
+            results = await self._publish(rows)
+            # Losing this commit in a crash only means republishing rows JetStream will
+            # drop as duplicates: no need to wait for the WAL flush.
+            await conn.execute(_ASYNC_COMMIT)
+            await self._settle(conn, rows, results)
+        return len(rows), all(not isinstance(r, BaseException) for r in results)
+
+    async def _claim(self, conn: AsyncConnection) -> list[_Pending]:
+        t = self._table
+        query = (
+            select(t.c.id, t.c.subject, t.c.payload, t.c.headers, t.c.attempts)
+            .where(t.c.available_at <= func.now())
+            .order_by(t.c.created_at, t.c.id)
+            .limit(self._batch_size)
+            .with_for_update(skip_locked=True)
+        )
+        return [_Pending(*row) for row in await conn.execute(query)]
+
+    async def _publish(self, rows: Sequence[_Pending]) -> list[PubAck | BaseException]:
+        """Send every row without waiting, then wait up to `publish_timeout` for all the
+        PubAcks; a row without an answer by then counts as failed."""
+        sent: list[asyncio.Future[PubAck] | BaseException] = []
+        try:
+            for row in rows:
+                sent.append(await self._send(row))
+            acks = [s for s in sent if isinstance(s, asyncio.Future)]
+            if acks:
+                await asyncio.wait(acks, timeout=self._publish_timeout)
+        finally:
+            for ack in sent:
+                if isinstance(ack, asyncio.Future) and not ack.done():
+                    ack.cancel()  # frees its slot in the client's pending-acks window
+        return [_outcome(s, self._publish_timeout) for s in sent]
+
+    async def _send(self, row: _Pending) -> asyncio.Future[PubAck] | BaseException:
+        headers = {**row.headers, MSG_ID_HEADER: str(row.id)}
+        try:
+            return await self._js.publish_async(row.subject, row.payload, headers=headers)
+        except nats.errors.Error as exc:  # closed connection, full reconnect buffer, ...
+            return exc
+
+    async def _settle(
+        self,
+        conn: AsyncConnection,
+        rows: Sequence[_Pending],
+        results: list[PubAck | BaseException],
+    ) -> None:
+        done: list[UUID] = []
+        failed: list[dict[str, Any]] = []
+        for row, result in zip(rows, results, strict=True):
+            if isinstance(result, BaseException):
+                failed.append(self._failure(row, result))
+            else:
+                done.append(row.id)
+                self.stats.duplicates += bool(result.duplicate)
+        t = self._table
+        if done:
+            await conn.execute(delete(t).where(t.c.id == any_(_ids)), {"ids": done})
+        if failed:
+            await conn.execute(
+                update(t)
+                .where(t.c.id == bindparam("row_id"))
+                .values(
+                    attempts=t.c.attempts + 1,
+                    last_error=bindparam("error"),
+                    available_at=func.now() + bindparam("delay", type_=Interval),
+                ),
+                failed,
+            )
+            logger.warning(
+                "outbox publish failed for %d of %d rows, first error: %s",
+                len(failed),
+                len(rows),
+                failed[0]["error"],
+            )
+        self.stats.published += len(done)
+        self.stats.failed += len(failed)
+
+    def _retry_delay(self, attempt: int) -> float:
+        return backoff_delay(attempt, base=self._retry_base, cap=self._retry_cap)
+
+    def _failure(self, row: _Pending, exc: BaseException) -> dict[str, Any]:
+        delay = self._retry_delay(row.attempts)
+        error = f"{type(exc).__name__}: {exc}"[:_ERROR_MAX_LENGTH]
+        return {"row_id": row.id, "error": error, "delay": timedelta(seconds=delay)}
+
+    async def _listen_forever(self) -> None:
+        """Hold a LISTEN connection; re-open it (with backoff) whenever it drops."""
+        failures = 0
+        while True:
+            try:
+                await self._listen_until_lost()
+                failures = 0
+            except Exception as exc:
+                failures += 1
+                logger.warning("outbox LISTEN connection failed: %s", exc)
+            self._listening.clear()
+            self._wake.set()  # catch up on anything committed while not listening
+            await asyncio.sleep(self._retry_delay(failures))
+
+    async def _listen_until_lost(self) -> None:
+        channel = notify_channel(self._table)
+        lost = asyncio.Event()
+        async with self._engine.connect() as conn:
+            raw = (await conn.get_raw_connection()).driver_connection
+            assert raw is not None
+            try:
+                raw.add_termination_listener(lambda _c: lost.set())
+                await raw.add_listener(channel, lambda *_: self._wake.set())
+                self._listening.set()
+                self._wake.set()
+                await lost.wait()
+            finally:
+                # LISTEN outlives the checkout: never give this connection back to the pool.
+                await conn.invalidate()
