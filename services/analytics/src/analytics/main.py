@@ -7,7 +7,7 @@ from analytics.models import inbox
 from analytics.settings import Settings
 from guichet_kit.app import build_app
 from guichet_kit.auth import AuthComponent
-from guichet_kit.bus.component import BusComponent
+from guichet_kit.bus import BusComponent
 from guichet_kit.db import DatabaseComponent
 
 

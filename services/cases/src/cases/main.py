@@ -7,8 +7,7 @@ from cases.models import inbox, outbox
 from cases.settings import Settings
 from guichet_kit.app import build_app
 from guichet_kit.auth import AuthComponent
-from guichet_kit.bus.component import BusComponent
-from guichet_kit.bus.subjects import StreamSpec
+from guichet_kit.bus import BusComponent, StreamSpec
 from guichet_kit.db import DatabaseComponent
 from guichet_kit.storage import StorageComponent
 

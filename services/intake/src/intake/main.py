@@ -4,8 +4,7 @@ from fastapi import FastAPI
 
 from guichet_kit.app import build_app
 from guichet_kit.auth import AuthComponent
-from guichet_kit.bus.component import BusComponent
-from guichet_kit.bus.subjects import StreamSpec
+from guichet_kit.bus import BusComponent, StreamSpec
 from guichet_kit.db import DatabaseComponent
 from guichet_kit.storage import StorageComponent
 from intake import __version__

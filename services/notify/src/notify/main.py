@@ -3,7 +3,7 @@
 from fastapi import FastAPI
 
 from guichet_kit.app import build_app
-from guichet_kit.bus.component import BusComponent
+from guichet_kit.bus import BusComponent
 from guichet_kit.db import DatabaseComponent
 from notify import __version__
 from notify.models import inbox

@@ -4,7 +4,7 @@ from fastapi import FastAPI
 
 from guichet_kit.app import build_app
 from guichet_kit.auth import AuthComponent
-from guichet_kit.bus.component import BusComponent
+from guichet_kit.bus import BusComponent
 from guichet_kit.db import DatabaseComponent
 from portal import __version__
 from portal.models import inbox

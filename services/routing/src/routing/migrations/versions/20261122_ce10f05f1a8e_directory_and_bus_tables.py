@@ -1,4 +1,4 @@
-"""directory and bus tables
+"""Directory and bus tables.
 
 The tenant directory: municipality (public reference data, no RLS), and the tenant-owned
 department, category and subcategory (RLS); the outbox and inbox of the event bus.
@@ -15,6 +15,12 @@ from alembic import op
 from geoalchemy2 import Geometry
 from sqlalchemy.dialects import postgresql
 
+from guichet_kit.bus.migrations import (
+    create_inbox_v1,
+    create_outbox_v1,
+    drop_inbox_v1,
+    drop_outbox_v1,
+)
 from guichet_kit.db.rls import disable_tenant_rls, enable_tenant_rls
 
 revision: str = "ce10f05f1a8e"
@@ -245,50 +251,8 @@ def upgrade() -> None:
         op.f("ix_subcategory_tenant_id"), "subcategory", ["tenant_id"], unique=False, schema=SCHEMA
     )
 
-    op.create_table(
-        "outbox",
-        sa.Column("id", sa.Uuid(), nullable=False, comment="event id = Nats-Msg-Id"),
-        sa.Column("subject", sa.Text(), nullable=False),
-        sa.Column("payload", sa.LargeBinary(), nullable=False),
-        sa.Column(
-            "headers", postgresql.JSONB(astext_type=sa.Text()), server_default="{}", nullable=False
-        ),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column(
-            "available_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column("attempts", sa.Integer(), server_default="0", nullable=False),
-        sa.Column("last_error", sa.Text(), nullable=True),
-        sa.PrimaryKeyConstraint("id", name=op.f("outbox_pkey")),
-        schema=SCHEMA,
-        comment="transactional outbox; no RLS: the relay publishes every tenant's events",
-    )
-    op.create_index(
-        "ix_outbox_created_at_id", "outbox", ["created_at", "id"], unique=False, schema=SCHEMA
-    )
-
-    op.create_table(
-        "inbox",
-        sa.Column("consumer", sa.Text(), nullable=False),
-        sa.Column("event_id", sa.Uuid(), nullable=False),
-        sa.Column(
-            "processed_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.PrimaryKeyConstraint("consumer", "event_id", name=op.f("inbox_pkey")),
-        schema=SCHEMA,
-        comment="events already handled per consumer; no RLS (keyed by event id)",
-    )
+    create_outbox_v1(SCHEMA)
+    create_inbox_v1(SCHEMA)
 
     enable_tenant_rls("department", SCHEMA)
     enable_tenant_rls("category", SCHEMA)
@@ -299,8 +263,8 @@ def downgrade() -> None:
     disable_tenant_rls("subcategory", SCHEMA)
     disable_tenant_rls("category", SCHEMA)
     disable_tenant_rls("department", SCHEMA)
-    op.drop_table("inbox", schema=SCHEMA)
-    op.drop_table("outbox", schema=SCHEMA)
+    drop_inbox_v1(SCHEMA)
+    drop_outbox_v1(SCHEMA)
     op.drop_table("subcategory", schema=SCHEMA)
     op.drop_table("category", schema=SCHEMA)
     op.drop_table("department", schema=SCHEMA)
