@@ -19,15 +19,25 @@ from guichet_kit.i18n import request_language, translate
 logger = logging.getLogger("guichet.health")
 _MAX_ERROR_LENGTH = 200
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(tags=["operations"])
 
 
-@router.get("/healthz")
+@router.get("/healthz", summary="The process is alive (liveness probe)")
 async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz")
+@router.get(
+    "/readyz",
+    summary="Every dependency answers (readiness probe)",
+    responses={
+        200: {"description": "`{status: ok, checks: {name: {status, duration_ms}}}`"},
+        503: {
+            "description": "Problem document naming the `failing` dependencies",
+            "content": {"application/problem+json": {}},
+        },
+    },
+)
 async def readyz(request: Request) -> Response:
     if getattr(request.app.state, "shutting_down", False):
         return _not_ready(request, {"lifecycle": {"status": "fail", "error": "shutting down"}})
