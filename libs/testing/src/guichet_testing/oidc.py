@@ -7,10 +7,8 @@ against the local provider (deploy/local/oidc) and against a Keycloak realm alik
 as the login page is a plain HTML form with a password field.
 
 Fixtures:
-- ``oidc_issuer`` (session): the issuer tests talk to. Normally the stack launcher started
-  the provider and exported ``GUICHET_OIDC_BASE_URL``/``GUICHET_OIDC_ISSUER``. When those are
-  unset, or still the manual dev stack's ``...-NOT-YET`` placeholder, the fixture starts its
-  own provider on a free port and exports the variables for the session.
+- ``oidc_issuer`` (session): the issuer of the provider the stack launcher started
+  (``GUICHET_OIDC_ISSUER``), checked to answer discovery.
 - ``tokens`` (session): ``await tokens("agent.leeuw")`` logs a demo user in (cached while
   the access token has more than 30 s left).
 
@@ -31,7 +29,7 @@ import shutil
 import socket
 import tempfile
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -43,11 +41,11 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from guichet_testing.stack import StackInfo
+
 REPO_ROOT = Path(__file__).resolve().parents[4]
 PROVIDER_DIR = Path(os.environ.get("GUICHET_OIDC_PROVIDER_DIR", REPO_ROOT / "deploy/local/oidc"))
 REALM_PATH = "/realms/guichet"
-NOT_YET = "-NOT-YET"
-
 DEMO_PASSWORD = "guichet-demo"
 TEST_CLIENT_ID = "guichet-tests"
 TEST_REDIRECT_URI = "http://127.0.0.1/callback"
@@ -97,7 +95,7 @@ class Tokens:
 
 def issuer_from_env() -> str:
     issuer = os.environ.get("GUICHET_OIDC_ISSUER", "")
-    if not issuer or NOT_YET in issuer:
+    if not issuer:
         raise RuntimeError("GUICHET_OIDC_ISSUER is not set: use the oidc_issuer fixture")
     return issuer
 
@@ -453,40 +451,15 @@ async def running_provider(port: int | None = None) -> AsyncIterator[LocalOidcPr
         await provider.stop()
 
 
-@contextlib.contextmanager
-def _exported(variables: dict[str, str]) -> Iterator[None]:
-    saved = {name: os.environ.get(name) for name in variables}
-    os.environ.update(variables)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
 # --- fixtures ---------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="session")
-async def oidc_issuer() -> AsyncIterator[str]:
-    base_url = os.environ.get("GUICHET_OIDC_BASE_URL", "")
-    if base_url and not base_url.endswith(NOT_YET):
-        issuer = os.environ.get("GUICHET_OIDC_ISSUER") or f"{base_url}{REALM_PATH}"
-        async with httpx.AsyncClient(timeout=5.0) as http:
-            await discovery(issuer, http)
-        yield issuer
-        return
-    # Development fallback (no launcher-provided provider): run our own for the session.
-    async with running_provider() as provider:
-        exported = {
-            "GUICHET_OIDC_BASE_URL": provider.base_url,
-            "GUICHET_OIDC_ISSUER": provider.issuer,
-        }
-        with _exported(exported):
-            yield provider.issuer
+async def oidc_issuer(stack: StackInfo) -> str:
+    """The stack's issuer, after checking that its discovery document answers."""
+    async with httpx.AsyncClient(timeout=5.0) as http:
+        await discovery(stack.oidc_issuer, http)
+    return stack.oidc_issuer
 
 
 class TokenFactory:
