@@ -50,7 +50,10 @@ def test_env_has_the_brief_variables_and_sources_in_bash(tmp_path: Path) -> None
     assert BRIEF_VARS | {"GUICHET_STACK_PROFILE", "GUICHET_STACK_DIR", "GUICHET_SMTP_MAILDIR"} == (
         set(env)
     )
-    assert env["GUICHET_PG_ADMIN_URL"] == "postgresql://postgres@127.0.0.1:43000/postgres"
+    password = stack.secrets.pg_superuser_password
+    assert env["GUICHET_PG_ADMIN_URL"] == (
+        f"postgresql://postgres:{password}@127.0.0.1:43000/postgres"
+    )
     assert env["GUICHET_OIDC_ISSUER"] == "http://127.0.0.1:43040/realms/guichet"
     assert env["GUICHET_S3_ENDPOINT"] == "127.0.0.1:43020"
     assert env["GUICHET_STACK_DIR"] == str(tmp_path / "alpha")
@@ -73,6 +76,21 @@ def test_secrets_are_generated_once_and_private(tmp_path: Path) -> None:
     assert (tmp_path / "secrets.json").stat().st_mode & 0o777 == 0o600
     assert first.app_password("intake") != first.app_password("routing")
     assert load_or_create_secrets(tmp_path / "other") != first
+
+
+def test_secrets_of_an_older_launcher_are_completed(tmp_path: Path) -> None:
+    """A secrets.json without the superuser password keeps its values and gains one."""
+    older = {"s3_access_key": "guichet-0a1b", "s3_secret_key": "s3-secret", "app_role_key": "k"}
+    path = tmp_path / "secrets.json"
+    path.write_text(json.dumps(older))
+    path.chmod(0o644)
+    completed = load_or_create_secrets(tmp_path)
+    stored = json.loads(path.read_text())
+    assert {key: stored[key] for key in older} == older
+    assert len(stored["pg_superuser_password"]) >= 24
+    assert completed.pg_superuser_password == stored["pg_superuser_password"]
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert load_or_create_secrets(tmp_path) == completed
 
 
 def test_port_base_precedence(

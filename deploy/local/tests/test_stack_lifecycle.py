@@ -67,6 +67,7 @@ async def test_up_use_down(throwaway: Stack) -> None:
     _check_smtp(stack)
     await _check_oidc(stack)
     assert f"GUICHET_PG_PORT={cfg.ports['postgres']}" in cfg.env_file.read_text()
+    assert cfg.env_file.stat().st_mode & 0o777 == 0o600  # it holds passwords
 
     assert await up(stack, select(names)) == []  # idempotent: nothing restarted
     assert {r.name: r.pid for r in await status(cfg) if r.name in names} == pids
@@ -85,8 +86,7 @@ async def test_up_use_down(throwaway: Stack) -> None:
 
 
 async def _check_postgis(stack: Stack) -> None:
-    cfg = stack.config
-    conn = await asyncpg.connect(cfg.pg_url(database="guichet"))
+    conn = await asyncpg.connect(stack.pg_admin_url("guichet"))
     try:
         assert (await conn.fetchval("SELECT postgis_version()")).startswith("3.")
         point = await conn.fetchval("SELECT ST_AsText(ST_SetSRID(ST_MakePoint(4.24, 50.78), 4326))")
@@ -95,7 +95,7 @@ async def _check_postgis(stack: Stack) -> None:
         await conn.execute("CREATE DATABASE scratch")  # from template1: PostGIS included
     finally:
         await conn.close()
-    conn = await asyncpg.connect(cfg.pg_url(database="scratch"))
+    conn = await asyncpg.connect(stack.pg_admin_url("scratch"))
     try:
         assert await conn.fetchval("SELECT postgis_version()")
     finally:

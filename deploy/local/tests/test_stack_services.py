@@ -32,9 +32,9 @@ def test_service_env_for_intake(stack: Stack) -> None:
     assert env["INTAKE_DATABASE_URL"] == (
         f"postgresql+asyncpg://intake_app:{password}@127.0.0.1:42000/guichet"
     )
-    assert (
-        env["INTAKE_DATABASE_MIGRATION_URL"]
-        == "postgresql+asyncpg://postgres@127.0.0.1:42000/guichet"
+    superuser_password = stack.secrets.pg_superuser_password
+    assert env["INTAKE_DATABASE_MIGRATION_URL"] == (
+        f"postgresql+asyncpg://postgres:{superuser_password}@127.0.0.1:42000/guichet"
     )
     assert env["INTAKE_DATABASE_SCHEMA"] == "intake"
     assert env["INTAKE_NATS_URL"] == "nats://127.0.0.1:42010"

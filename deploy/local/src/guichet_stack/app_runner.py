@@ -45,8 +45,12 @@ async def run_platform(stack: Stack, services: Sequence[Service] = SERVICES) -> 
         check_startable(stack, svc)
     task = asyncio.current_task()
     loop = asyncio.get_running_loop()
+    # SIGINT too: a shell that starts `make run` in the background ignores SIGINT for it,
+    # and Python then never raises KeyboardInterrupt.
+    stop_signals = (signal.SIGTERM, signal.SIGINT)
     if task is not None:
-        loop.add_signal_handler(signal.SIGTERM, task.cancel)
+        for stop_signal in stop_signals:
+            loop.add_signal_handler(stop_signal, task.cancel)
     records: list[ProcRecord] = []
     started: list[str] = []
     try:
@@ -64,7 +68,8 @@ async def run_platform(stack: Stack, services: Sequence[Service] = SERVICES) -> 
         say(summary(stack, services))
         return await watch(records)
     finally:
-        loop.remove_signal_handler(signal.SIGTERM)
+        for stop_signal in stop_signals:
+            loop.remove_signal_handler(stop_signal)
         with interrupts_ignored():
             await shutdown(stack, records, started)
 
@@ -163,7 +168,7 @@ def summary(stack: Stack, services: Sequence[Service]) -> str:
         f"  OIDC issuer  {cfg.oidc_issuer}",
         f"  S3           http://{cfg.host}:{cfg.ports['s3']}  bucket {BUCKET}"
         f"  key {sec.s3_access_key}  secret {sec.s3_secret_key}",
-        f"  PostgreSQL   {cfg.pg_url(database=DATABASE)}",
+        f"  PostgreSQL   {stack.pg_admin_url(DATABASE)}",
         f"  NATS         nats://{cfg.host}:{cfg.ports['nats']}"
         f"  (monitor http://{cfg.host}:{cfg.ports['nats_monitor']})",
         f"  Mail sink    {cfg.maildir}/new  (SMTP {cfg.host}:{cfg.ports['smtp']})",

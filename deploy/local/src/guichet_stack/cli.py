@@ -62,7 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         redirect_broken_stdout()
         return 1
-    except asyncio.CancelledError:  # SIGTERM during `run`
+    except asyncio.CancelledError:  # SIGTERM or SIGINT during `run`
         return 128 + 15
 
 

@@ -9,6 +9,7 @@ import re
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from guichet_stack.credentials import StackSecrets, load_or_create_secrets
 from guichet_stack.errors import StackError
@@ -20,6 +21,7 @@ ENV_FILE = "env"
 DATABASE = "guichet"
 BUCKET = "guichet"
 REALM = "guichet"
+PG_SUPERUSER = "postgres"
 _PROFILE_RE = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 
 
@@ -65,8 +67,10 @@ class StackConfig:
     def oidc_issuer(self) -> str:
         return f"{self.oidc_base_url}/realms/{REALM}"
 
-    def pg_url(self, user: str = "postgres", database: str = "postgres") -> str:
-        return f"postgresql://{user}@{self.host}:{self.ports['postgres']}/{database}"
+    def pg_url(self, user: str, password: str, database: str, *, driver: str = "postgresql") -> str:
+        """TCP URL of the stack's cluster; TCP logins always need the password (scram)."""
+        login = f"{quote(user, safe='')}:{quote(password, safe='')}"
+        return f"{driver}://{login}@{self.host}:{self.ports['postgres']}/{database}"
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,11 @@ class Stack:
         if not stack_dir:
             raise StackError("GUICHET_STACK_DIR is not set: run through `make test`")
         return cls.open(load_recorded_config(Path(stack_dir)))
+
+    def pg_admin_url(self, database: str = "postgres", *, driver: str = "postgresql") -> str:
+        """The superuser `postgres` (also the migration role of the local stack)."""
+        password = self.secrets.pg_superuser_password
+        return self.config.pg_url(PG_SUPERUSER, password, database, driver=driver)
 
 
 def check_profile(profile: str) -> str:
@@ -173,7 +182,7 @@ def stack_env(stack: Stack, nats_server_bin: str) -> dict[str, str]:
         "GUICHET_STACK_DIR": str(cfg.dir),
         "GUICHET_PG_HOST": cfg.host,
         "GUICHET_PG_PORT": str(ports["postgres"]),
-        "GUICHET_PG_ADMIN_URL": cfg.pg_url(),
+        "GUICHET_PG_ADMIN_URL": stack.pg_admin_url(),
         "GUICHET_NATS_URL": f"nats://{cfg.host}:{ports['nats']}",
         "GUICHET_NATS_MONITOR_URL": f"http://{cfg.host}:{ports['nats_monitor']}",
         "GUICHET_NATS_SERVER_BIN": nats_server_bin,

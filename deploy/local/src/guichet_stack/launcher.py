@@ -16,7 +16,7 @@ from pathlib import Path
 from guichet_stack.components import COMPONENT_NAMES, Component, select
 from guichet_stack.components.postgres import pg_home
 from guichet_stack.config import Stack, StackConfig, record_config, render_env_file, stack_env
-from guichet_stack.credentials import SECRETS_FILE, StackSecrets
+from guichet_stack.credentials import SECRETS_FILE, StackSecrets, write_private
 from guichet_stack.errors import StackError
 from guichet_stack.paths import venv_tool
 from guichet_stack.ports import port_is_free
@@ -130,7 +130,7 @@ def _refuse_base_change(cfg: StackConfig) -> None:
 
 def write_env_file(stack: Stack) -> None:
     env = stack_env(stack, str(venv_tool("nats-server")))
-    stack.config.env_file.write_text(render_env_file(env))
+    write_private(stack.config.env_file, render_env_file(env))  # holds passwords
 
 
 async def down(cfg: StackConfig, components: list[Component] | None = None) -> list[str]:

@@ -59,15 +59,13 @@ def service_env(stack: Stack, service: Service | str, environment: str = "dev") 
     """<SVC>_* settings (guichet_kit.settings.KitSettings) pointing at this stack."""
     svc = get_service(service) if isinstance(service, str) else service
     cfg, sec = stack.config, stack.secrets
-    host, pg_port = cfg.host, cfg.ports["postgres"]
+    host, driver = cfg.host, "postgresql+asyncpg"
     password = sec.app_password(svc.name)
     values = {
         "ENVIRONMENT": environment,
         "SERVICE_NAME": svc.name,
-        "DATABASE_URL": (
-            f"postgresql+asyncpg://{svc.app_role}:{password}@{host}:{pg_port}/{DATABASE}"
-        ),
-        "DATABASE_MIGRATION_URL": f"postgresql+asyncpg://postgres@{host}:{pg_port}/{DATABASE}",
+        "DATABASE_URL": cfg.pg_url(svc.app_role, password, DATABASE, driver=driver),
+        "DATABASE_MIGRATION_URL": stack.pg_admin_url(DATABASE, driver=driver),
         "DATABASE_SCHEMA": svc.name,
         "NATS_URL": f"nats://{host}:{cfg.ports['nats']}",
         "S3_ENDPOINT": f"{host}:{cfg.ports['s3']}",
@@ -103,7 +101,7 @@ def _literal(value: str) -> str:
 async def provision_app_roles(stack: Stack, services: tuple[Service, ...] = SERVICES) -> None:
     """Create or update `<svc>_app` (LOGIN, no superuser, no BYPASSRLS); grants are the
     migrations' job. Roles are cluster-wide, so test databases share them."""
-    conn = await asyncpg.connect(stack.config.pg_url(database=DATABASE), timeout=10)
+    conn = await asyncpg.connect(stack.pg_admin_url(DATABASE), timeout=10)
     try:
         for svc in services:
             password = _literal(stack.secrets.app_password(svc.name))

@@ -11,7 +11,7 @@ Language = Literal["fr", "nl", "de", "en"]
 NisCode = str  # validated by the patterns below where it appears
 
 NIS_PATTERN = r"^[0-9]{5}$"
-CODE_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,62}$"
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"
 
 
 class ContractModel(BaseModel):
