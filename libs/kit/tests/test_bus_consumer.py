@@ -120,7 +120,7 @@ def consume(js: JetStreamContext, app_engine: AsyncEngine) -> Callable[..., Any]
     async def running(handler: Handler, **options: Any) -> AsyncIterator[EventConsumer]:
         spec = ConsumerSpec(
             durable=options.pop("durable", "test-consumer"),
-            stream=STREAM.name,
+            stream=STREAM,
             filter_subjects=(SUBMITTED,),
             handler=handler,
             **options,
@@ -401,7 +401,7 @@ async def test_ensure_creates_then_updates_the_durable(
 ) -> None:
     sessions = create_session_factory(app_engine)
     spec = ConsumerSpec(
-        durable="provisioned", stream=STREAM.name, filter_subjects=(SUBMITTED,), handler=record,
+        durable="provisioned", stream=STREAM, filter_subjects=(SUBMITTED,), handler=record,
         max_deliver=4, ack_wait=20,
     )  # fmt: skip
     await EventConsumer(js, sessions, inbox, spec).ensure()
@@ -507,7 +507,7 @@ async def test_component_wires_relay_and_consumers_into_the_app(
         nats_url=nats_server.url,
     )
     consumer = ConsumerSpec(
-        durable="component-consumer", stream=STREAM.name, filter_subjects=(SUBMITTED,),
+        durable="component-consumer", stream=STREAM, filter_subjects=(SUBMITTED,),
         handler=record,
     )  # fmt: skip
     bus = BusComponent(
@@ -555,3 +555,41 @@ async def _ready(client: httpx.AsyncClient) -> bool:
 
 async def _not(awaitable: Awaitable[bool]) -> bool:
     return not await awaitable
+
+
+async def test_component_provisions_the_streams_its_consumers_read(
+    app_role: DbRole, nats_server: NatsServer, js: JetStreamContext
+) -> None:
+    """A consumer-only service starts before its producer ever ran: no start-up order."""
+    consumed = StreamSpec.for_aggregates("NOTYETPRODUCED", ["parcel"])
+    settings = KitSettings(
+        service_name="bus-test", database_url=app_role.url, database_schema=SCHEMA,
+        nats_url=nats_server.url,
+    )  # fmt: skip
+    consumer = ConsumerSpec(
+        durable="early-reader", stream=consumed, filter_subjects=(event_filter("parcel.sent", 1),),
+        handler=record,
+    )  # fmt: skip
+    bus = BusComponent(settings, inbox=inbox, consumers=[consumer])
+    app = build_app(
+        settings=settings, title="bus", version="0",
+        components=[DatabaseComponent(settings), bus],
+    )  # fmt: skip
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://bus") as client,
+    ):
+        await until(lambda: _ready(client), within=30)
+    assert (await js.stream_info(consumed.name)).config.subjects == list(consumed.subjects)
+    assert (await js.consumer_info(consumed.name, "early-reader")).config.durable_name
+
+
+def test_one_stream_declared_twice_differently_is_refused(app_role: DbRole) -> None:
+    settings = KitSettings(service_name="bus-test", database_url=app_role.url)
+    shorter = dataclasses.replace(STREAM, max_age=timedelta(days=1))
+    consumer = ConsumerSpec(
+        durable="reader", stream=shorter, filter_subjects=(SUBMITTED,), handler=record
+    )
+    with pytest.raises(ValueError, match="declared twice"):
+        BusComponent(settings, streams=[STREAM], inbox=inbox, consumers=[consumer])

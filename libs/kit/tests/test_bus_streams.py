@@ -82,6 +82,36 @@ async def test_ensure_streams_creates_then_updates(connection: NatsConnection) -
     assert sorted(config.subjects or []) == ["guichet.*.photo.>", "guichet.*.report.>"]
 
 
+async def test_stream_keeps_the_last_message_per_subject_forever(
+    connection: NatsConnection,
+) -> None:
+    js = connection.js
+    spec = StreamSpec.for_aggregates(
+        "SNAPSHOTS", ["directory"], max_age=timedelta(0), max_msgs_per_subject=1
+    )
+    await ensure_streams(js, [spec])
+
+    config = (await js.stream_info("SNAPSHOTS")).config
+    assert config.max_msgs_per_subject == 1
+    assert not config.max_age  # 0: no age limit
+    for revision in (1, 2, 3):
+        await js.publish("guichet.23077.directory.published.v1", f"{revision}".encode())
+    await js.publish("guichet.55040.directory.published.v1", b"1")
+
+    state = (await js.stream_info("SNAPSHOTS")).state
+    assert state.messages == 2
+    last = await js.get_last_msg("SNAPSHOTS", "guichet.23077.directory.published.v1")
+    assert last.data == b"3"
+
+
+def test_stream_limits_are_checked() -> None:
+    assert StreamSpec.for_aggregates("A", ["report"]).config().max_msgs_per_subject == -1
+    with pytest.raises(ValueError, match="max_msgs_per_subject"):
+        StreamSpec.for_aggregates("A", ["report"], max_msgs_per_subject=0)
+    with pytest.raises(ValueError, match="max_age"):
+        StreamSpec.for_aggregates("A", ["report"], max_age=timedelta(seconds=-1))
+
+
 async def test_check_follows_the_server(
     nats_server: NatsServer, connection: NatsConnection
 ) -> None:

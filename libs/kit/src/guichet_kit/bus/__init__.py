@@ -11,6 +11,13 @@ from guichet_kit.bus.consumer import ConsumerSpec, EventConsumer, Handler, Inval
 from guichet_kit.bus.deadletter import DL_HEADER_PREFIX, DeadLetter
 from guichet_kit.bus.inbox import claim, inbox_table, prune_inbox
 from guichet_kit.bus.outbox import add_to_outbox, notify_channel, outbox_table
+from guichet_kit.bus.platform_streams import (
+    CASES_STREAM,
+    DIRECTORY_STREAM,
+    INTAKE_STREAM,
+    PLATFORM_STREAMS,
+    ROUTING_STREAM,
+)
 from guichet_kit.bus.relay import OutboxRelay, RelayStats
 from guichet_kit.bus.subjects import (
     DEADLETTER,
@@ -22,8 +29,13 @@ from guichet_kit.bus.subjects import (
 )
 
 __all__ = [
+    "CASES_STREAM",
     "DEADLETTER",
+    "DIRECTORY_STREAM",
     "DL_HEADER_PREFIX",
+    "INTAKE_STREAM",
+    "PLATFORM_STREAMS",
+    "ROUTING_STREAM",
     "BusComponent",
     "BusNotReadyError",
     "ConsumerSpec",

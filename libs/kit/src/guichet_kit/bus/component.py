@@ -2,8 +2,8 @@
 
 Place it after `DatabaseComponent`: it uses ``app.state.engine`` (relay, inbox pruning) and
 ``app.state.session_factory`` (consumers). `start` returns at once; a background task
-connects (retrying forever), provisions streams and consumers (retrying until e.g. the
-producing service has created the stream a consumer reads), then runs the relay and the
+connects (retrying forever), provisions the streams it produces into and reads from, and its
+consumers (retrying on failure), then runs the relay and the
 consumers. Readiness fails until all of that is up and while NATS is unreachable.
 """
 
@@ -51,12 +51,14 @@ class BusComponent:
         inbox_retention: timedelta = timedelta(days=45),
         stop_timeout: float = 10.0,
     ) -> None:
-        """`streams`: the streams this service produces into (DEADLETTER is added when it
-        has consumers). `inbox_retention` must exceed the max_age of the consumed streams."""
+        """`streams`: the streams this service produces into; the streams its consumers read
+        (and DEADLETTER when it has consumers) are provisioned too. `inbox_retention` must
+        exceed the max_age of the consumed streams."""
         if consumers and inbox is None:
             raise ValueError("consumers need an inbox table")
         self._settings = settings
-        self._streams = [*streams, DEADLETTER] if consumers else list(streams)
+        consumed = [spec.stream for spec in consumers]
+        self._streams = _unique([*streams, *consumed, *([DEADLETTER] if consumers else [])])
         self._outbox = outbox
         self._inbox = inbox
         self._consumer_specs = list(consumers)
@@ -105,7 +107,6 @@ class BusComponent:
         if self._inbox is not None and engine is not None and sessions is not None:
             for spec in self._consumer_specs:
                 consumer = EventConsumer(js, sessions, self._inbox, spec)
-                # Retried until the producing service has created the stream.
                 await _retry(f"consumer {spec.durable}", consumer.ensure)
                 self.consumers.append(consumer)
                 self._spawn(consumer.run(), f"consumer-{spec.durable}")
@@ -165,6 +166,14 @@ class BusComponent:
         if stopped:
             raise BusNotReadyError(f"bus workers stopped: {', '.join(stopped)}")
         await self._connection.check()
+
+
+def _unique(streams: Sequence[StreamSpec]) -> list[StreamSpec]:
+    by_name: dict[str, StreamSpec] = {}
+    for spec in streams:
+        if by_name.setdefault(spec.name, spec) != spec:
+            raise ValueError(f"stream {spec.name} is declared twice with different settings")
+    return list(by_name.values())
 
 
 async def _retry(what: str, step: Callable[[], Awaitable[None]]) -> None:

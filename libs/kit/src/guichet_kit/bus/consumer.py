@@ -27,7 +27,7 @@ from guichet_contracts.envelope import Envelope
 from guichet_kit.bus.backoff import backoff_delay
 from guichet_kit.bus.deadletter import DeadLetter, publish_dead_letter
 from guichet_kit.bus.inbox import claim
-from guichet_kit.bus.subjects import deadletter_subject
+from guichet_kit.bus.subjects import StreamSpec, deadletter_subject
 from guichet_kit.db.tenancy import tenant_transaction
 from guichet_kit.logging.context import correlation_id_var
 
@@ -46,7 +46,7 @@ class ConsumerSpec:
     (i+1)-th failed delivery (the last value repeats)."""
 
     durable: str
-    stream: str
+    stream: StreamSpec
     filter_subjects: tuple[str, ...]
     handler: Handler
     max_deliver: int = 5
@@ -105,14 +105,16 @@ class EventConsumer:
 
     async def ensure(self) -> None:
         """Create the durable consumer or update its configuration."""
-        await self._js.add_consumer(self.spec.stream, self.spec.config())
+        await self._js.add_consumer(self.spec.stream.name, self.spec.config())
 
     def stop(self) -> None:
         """Return from `run()` after the message in hand; the rest of the batch is nak'ed."""
         self._stopping.set()
 
     async def run(self) -> None:
-        sub = await self._js.pull_subscribe_bind(durable=self.spec.durable, stream=self.spec.stream)
+        sub = await self._js.pull_subscribe_bind(
+            durable=self.spec.durable, stream=self.spec.stream.name
+        )
         failures = 0
         try:
             while not self._stopping.is_set():

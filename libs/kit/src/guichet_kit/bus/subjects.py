@@ -57,7 +57,10 @@ def deadletter_subject(durable: str) -> str:
 @dataclass(frozen=True)
 class StreamSpec:
     """One JetStream stream. File storage, limits retention, duplicate window for
-    ``Nats-Msg-Id`` de-duplication (must exceed the relay's longest retry delay)."""
+    ``Nats-Msg-Id`` de-duplication (must exceed the relay's longest retry delay).
+
+    `max_age` of zero keeps messages forever; `max_msgs_per_subject` (-1: unlimited) keeps
+    only the last N messages of each subject, e.g. 1 for "latest snapshot per tenant"."""
 
     name: str
     subjects: tuple[str, ...]
@@ -65,8 +68,15 @@ class StreamSpec:
     duplicate_window: timedelta = timedelta(minutes=2)
     max_bytes: int = -1
     max_msg_size: int = 1024 * 1024
+    max_msgs_per_subject: int = -1
     replicas: int = 1
     description: str | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.max_age < timedelta(0):
+            raise ValueError(f"stream {self.name}: max_age must be zero (no limit) or positive")
+        if self.max_msgs_per_subject == 0 or self.max_msgs_per_subject < -1:
+            raise ValueError(f"stream {self.name}: max_msgs_per_subject must be -1 or >= 1")
 
     @classmethod
     def for_aggregates(
@@ -75,13 +85,20 @@ class StreamSpec:
         aggregates: Iterable[str],
         *,
         max_age: timedelta = timedelta(days=30),
+        max_msgs_per_subject: int = -1,
         replicas: int = 1,
     ) -> StreamSpec:
         """Stream of a producing service: every tenant, every event of its aggregates."""
         subjects = tuple(subject_filter(_token(a, "aggregate")) for a in sorted(set(aggregates)))
         if not subjects:
             raise SubjectError(f"stream {name} needs at least one aggregate")
-        return cls(name, subjects, max_age=max_age, replicas=replicas)
+        return cls(
+            name,
+            subjects,
+            max_age=max_age,
+            max_msgs_per_subject=max_msgs_per_subject,
+            replicas=replicas,
+        )
 
     def config(self) -> StreamConfig:
         return StreamConfig(
@@ -94,6 +111,7 @@ class StreamSpec:
             max_age=self.max_age.total_seconds(),
             max_bytes=self.max_bytes,
             max_msg_size=self.max_msg_size,
+            max_msgs_per_subject=self.max_msgs_per_subject,
             duplicate_window=self.duplicate_window.total_seconds(),
             num_replicas=self.replicas,
         )
