@@ -21,7 +21,16 @@ EXEMPTIONS = {
     ("routing", "municipality"): "public reference data",
 }
 SCHEMA = "routing"
-TENANT_TABLES = {"department", "category", "subcategory"}
+TENANT_TABLES = {
+    "department",
+    "category",
+    "subcategory",
+    "question",
+    "routing_rule",
+    "decision",
+    "open_case",
+    "directory_revision",
+}
 ALL_TABLES = TENANT_TABLES | {"municipality", "outbox", "inbox"}
 
 _TABLES = text(

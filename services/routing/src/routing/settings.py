@@ -9,3 +9,5 @@ class Settings(KitSettings):
     service_name: str = "routing"
     database_schema: str = "routing"
     database_app_role: str | None = "routing_app"
+
+    duplicate_window_days: int = 30

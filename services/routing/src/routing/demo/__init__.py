@@ -27,6 +27,8 @@ __all__ = [
     "Municipality",
     "Point",
     "Priority",
+    "Question",
+    "QuestionOption",
     "SubCategory",
     "available_boundaries",
     "load_boundary",
@@ -97,6 +99,29 @@ class SubCategory(_Frozen):
     label: Labels
 
 
+class QuestionOption(_Frozen):
+    key: CategoryCode
+    label: Labels
+
+
+class Question(_Frozen):
+    """An extra question of a category (Open311 service attribute)."""
+
+    code: CategoryCode
+    label: Labels
+    datatype: Literal["string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"]
+    required: bool = False
+    options: tuple[QuestionOption, ...] = ()
+
+    @model_validator(mode="after")
+    def _options_match_datatype(self) -> Question:
+        is_list = self.datatype.endswith("valuelist")
+        if is_list != bool(self.options):
+            raise ValueError(f"question {self.code}: options are for list datatypes only")
+        _require_unique((o.key for o in self.options), f"option of {self.code}")
+        return self
+
+
 class Category(_Frozen):
     code: CategoryCode
     label: Labels
@@ -107,10 +132,12 @@ class Category(_Frozen):
     default_department: DepartmentCode
     subcategories: Annotated[tuple[SubCategory, ...], Field(min_length=1)]
     notice: Labels | None = None
+    questions: tuple[Question, ...] = ()
 
     @model_validator(mode="after")
     def _unique_subcategories(self) -> Category:
         _require_unique((s.code for s in self.subcategories), f"subcategory of {self.code}")
+        _require_unique((q.code for q in self.questions), f"question of {self.code}")
         return self
 
 

@@ -21,7 +21,7 @@ from sqlalchemy import ColumnElement, CursorResult, func, or_, select
 from sqlalchemy.dialects.postgresql import Insert, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from routing.models import Category, Department, Municipality, Subcategory
+from routing.models import Category, Department, Municipality, Question, Subcategory
 
 WGS84 = 4326
 
@@ -60,6 +60,17 @@ class SubcategoryRow:
     category_id: UUID
     code: str
     labels: dict[str, str]
+    position: int
+
+
+@dataclass(frozen=True)
+class QuestionRow:
+    category_id: UUID
+    code: str
+    labels: dict[str, str]
+    datatype: str
+    required: bool
+    options: list[dict[str, Any]]
     position: int
 
 
@@ -112,6 +123,14 @@ async def upsert_subcategories(
     )
 
 
+async def upsert_questions(
+    session: AsyncSession, tenant_id: str, rows: Sequence[QuestionRow]
+) -> int:
+    values = [{"tenant_id": tenant_id, **asdict(row)} for row in rows]
+    updated = ("labels", "datatype", "required", "options", "position")
+    return await _upsert_many(session, Question, values, ["category_id", "code"], updated)
+
+
 async def department_ids(session: AsyncSession) -> dict[str, UUID]:
     """Code → id of the bound tenant's departments."""
     result = await session.execute(select(Department.code, Department.id))
@@ -146,7 +165,7 @@ async def find_municipality_at(session: AsyncSession, lon: float, lat: float) ->
 
 async def _upsert_many(
     session: AsyncSession,
-    model: type[Department | Category | Subcategory],
+    model: type[Department | Category | Subcategory | Question],
     values: list[dict[str, Any]],
     key: list[str],
     updated: tuple[str, ...],

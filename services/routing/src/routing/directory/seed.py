@@ -15,10 +15,12 @@ from guichet_kit.db import tenant_transaction
 from routing.demo import DemoDirectory, Labels, load_boundary, load_demo_directory
 from routing.demo import Municipality as DemoMunicipality
 from routing.directory import repository
+from routing.directory.publication import publish_directory, published_revision
 from routing.directory.repository import (
     CategoryRow,
     DepartmentRow,
     MunicipalityRow,
+    QuestionRow,
     SubcategoryRow,
 )
 
@@ -42,7 +44,8 @@ async def seed_demo(
 
 
 async def seed_municipality(session: AsyncSession, town: DemoMunicipality) -> int:
-    """Upsert one town's directory in the caller's transaction (bound to ``town.nis``)."""
+    """Upsert one town's directory in the caller's transaction (bound to ``town.nis``), and
+    publish a new directory snapshot when anything changed (or none was ever published)."""
     changed = await repository.upsert_municipality(session, _municipality_row(town))
     departments = [DepartmentRow(d.code, _labels(d.name), d.kind) for d in town.departments]
     changed += await repository.upsert_departments(session, town.nis, departments)
@@ -69,6 +72,22 @@ async def seed_municipality(session: AsyncSession, town: DemoMunicipality) -> in
         for position, s in enumerate(c.subcategories)
     ]
     changed += await repository.upsert_subcategories(session, town.nis, subcategories)
+    questions = [
+        QuestionRow(
+            category_id=category_ids[c.code],
+            code=q.code,
+            labels=_labels(q.label),
+            datatype=q.datatype,
+            required=q.required,
+            options=[{"key": o.key, "labels": _labels(o.label)} for o in q.options],
+            position=position,
+        )
+        for c in town.categories
+        for position, q in enumerate(c.questions)
+    ]
+    changed += await repository.upsert_questions(session, town.nis, questions)
+    if changed or await published_revision(session, town.nis) is None:
+        await publish_directory(session, town.nis)
     return changed
 
 

@@ -1,0 +1,1 @@
+"""Importing a municipality's boundary from GeoJSON (operator)."""

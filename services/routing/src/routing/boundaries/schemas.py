@@ -1,0 +1,24 @@
+"""API shapes of the municipality endpoints (operator)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from routing.directory.schemas import LabelsBody
+
+
+class MunicipalityBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    names: LabelsBody
+    languages: list[Literal["fr", "nl", "de"]] = Field(min_length=1, max_length=3)
+    case_prefix: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+    boundary: dict[str, Any] = Field(description="GeoJSON (Multi)Polygon, Feature(Collection)")
+
+
+class MunicipalityImported(BaseModel):
+    nis: str
+    area_km2: float
+    changed: bool = True

@@ -1,0 +1,122 @@
+"""Checks and storage of a new boundary.
+
+In order: GeoJSON shape, WGS84 coordinates in Belgium, validity (PostGIS tells why and where),
+then overlap with every other hosted municipality. Neighbouring boundaries from different
+sources never match exactly: along a 10 km border a 5 m disagreement is already 5 ha. So the
+overlap allowed with each neighbour is the larger of `MIN_TOLERANCE_M2` and
+`RELATIVE_TOLERANCE` of the new boundary's area (0.1 %: 11 ha for a 110 km² town) - slivers
+pass, a shifted or wrong boundary (a whole district of the neighbour) does not.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from routing.boundaries.schemas import MunicipalityBody
+from routing.demo import official_languages
+from routing.directory.publication import publish_directory
+from routing.directory.repository import MunicipalityRow, upsert_municipality
+from routing.errors import BoundaryOverlap, InvalidDirectoryChange, MunicipalityNotFound
+from routing.geo.geojson import to_multipolygon
+from routing.geo.validity import check_valid
+from routing.models import Municipality
+
+MIN_TOLERANCE_M2 = 20_000.0
+RELATIVE_TOLERANCE = 0.001
+
+_OVERLAPS = text(
+    "WITH new AS (SELECT ST_SetSRID(ST_GeomFromGeoJSON(:geojson), 4326) AS g) "
+    "SELECT m.nis, m.names->>'fr' AS name_fr, m.names->>'nl' AS name_nl, "
+    "ST_Area(ST_Intersection(m.boundary, new.g)::geography) AS area_m2, "
+    "ST_Area(new.g::geography) AS own_m2 "
+    "FROM routing.municipality m, new "
+    "WHERE m.nis <> :nis AND ST_Intersects(m.boundary, new.g) "
+    "ORDER BY area_m2 DESC"
+)
+_UPDATE = text(
+    "UPDATE routing.municipality SET "
+    "boundary = ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(:geojson), 4326)), updated_at = now() "
+    "WHERE nis = :nis RETURNING languages"
+)
+
+
+async def checked_boundary(session: AsyncSession, nis: str, document: Any) -> str:
+    """The boundary as a GeoJSON MultiPolygon string, once every check passed."""
+    multipolygon = to_multipolygon(document)
+    await check_valid(session, multipolygon)
+    geojson = json.dumps(multipolygon)
+    await _refuse_overlaps(session, nis, geojson)
+    return geojson
+
+
+async def import_boundary(session: AsyncSession, nis: str, document: Any) -> float:
+    """Replace the boundary of `nis` (session bound to nis) and publish a new snapshot.
+    Returns the area in km²."""
+    geojson = await checked_boundary(session, nis, document)
+    updated = (await session.execute(_UPDATE, {"geojson": geojson, "nis": nis})).first()
+    if updated is None:
+        raise MunicipalityNotFound(nis=nis)
+    await publish_directory(session, nis)
+    return await area_km2(session, nis)
+
+
+async def area_km2(session: AsyncSession, nis: str) -> float:
+    area = await session.scalar(
+        text("SELECT ST_Area(boundary::geography) FROM routing.municipality WHERE nis = :nis"),
+        {"nis": nis},
+    )
+    return float(area or 0.0) / 1e6
+
+
+async def _refuse_overlaps(session: AsyncSession, nis: str, geojson: str) -> None:
+    rows = (await session.execute(_OVERLAPS, {"geojson": geojson, "nis": nis})).all()
+    for row in rows:
+        tolerance = max(MIN_TOLERANCE_M2, RELATIVE_TOLERANCE * row.own_m2)
+        if row.area_m2 > tolerance:
+            raise BoundaryOverlap(
+                town=_name(row.name_fr, row.name_nl),
+                nis=row.nis,
+                area_m2=f"{row.area_m2:,.0f}",
+                tolerance_m2=f"{tolerance:,.0f}",
+                extra={"overlaps": {"nis": row.nis, "area_m2": round(row.area_m2)}},
+            )
+
+
+def _name(fr: str, nl: str) -> str:
+    return fr if fr == nl else f"{fr} / {nl}"
+
+
+async def put_municipality(session: AsyncSession, nis: str, body: MunicipalityBody) -> bool:
+    """Create or update a hosted municipality (session bound to nis); True when something
+    changed (a snapshot was then published)."""
+    problems: list[dict[str, str]] = []
+    official = sorted(official_languages(nis))
+    if sorted(set(body.languages)) != official or len(set(body.languages)) != len(body.languages):
+        problems.append(
+            {"field": "languages", "message": f"the official languages of {nis} are {official}"}
+        )
+    holder = await session.scalar(
+        select(Municipality.nis).where(
+            Municipality.case_prefix == body.case_prefix, Municipality.nis != nis
+        )
+    )
+    if holder is not None:
+        problems.append({"field": "case_prefix", "message": f"{holder} uses {body.case_prefix}"})
+    if problems:
+        raise InvalidDirectoryChange(count=len(problems), extra={"errors": problems})
+    geojson = await checked_boundary(session, nis, body.boundary)
+    row = MunicipalityRow(
+        nis=nis,
+        names=body.names.model_dump(),
+        languages=list(body.languages),
+        case_prefix=body.case_prefix,
+        boundary_geojson=geojson,
+    )
+    if not await upsert_municipality(session, row):
+        return False
+    await publish_directory(session, nis)
+    return True

@@ -1,0 +1,1 @@
+"""Reading routing decisions: what was decided for a report, and why."""

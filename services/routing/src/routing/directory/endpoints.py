@@ -1,0 +1,79 @@
+"""`/v1/municipalities/{nis}/directory|departments|categories`: the directory admin API
+(tenant_admin of that municipality). Every change publishes a new directory snapshot."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Response
+
+from guichet_contracts.events.directory import DirectoryPublished
+from routing.access import AdminSession, NisPath
+from routing.directory import admin
+from routing.directory.publication import build_snapshot, publish_directory, published_revision
+from routing.directory.schemas import CategoryBody, DepartmentBody
+from routing.errors import DirectoryEntryNotFound
+
+router = APIRouter(prefix="/v1/municipalities/{nis}", tags=["directory"])
+
+DepartmentPath = Annotated[str, Path(pattern=r"^[A-Z][A-Z0-9_]{1,15}$")]
+CategoryPath = Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
+INVALID: dict[int | str, dict[str, Any]] = {
+    422: {"description": "validation failed; `errors` lists each problem"}
+}
+
+
+@router.get("/directory", summary="The municipality's directory, as last published")
+async def get_directory(nis: NisPath, session: AdminSession) -> DirectoryPublished:
+    return await _current(session, nis)
+
+
+@router.put("/departments/{code}", summary="Create or update a department", responses=INVALID)
+async def put_department(
+    nis: NisPath, code: DepartmentPath, body: DepartmentBody, session: AdminSession
+) -> DirectoryPublished:
+    await admin.put_department(session, nis, code, body)
+    return await _current(session, nis)
+
+
+@router.delete(
+    "/departments/{code}",
+    status_code=204,
+    summary="Delete a department no category or rule uses",
+    responses=INVALID,
+)
+async def delete_department(nis: NisPath, code: DepartmentPath, session: AdminSession) -> Response:
+    if not await admin.delete_department(session, nis, code):
+        raise DirectoryEntryNotFound(code=code)
+    return Response(status_code=204)
+
+
+@router.put(
+    "/categories/{code}",
+    summary="Create or update a category with its settings, subcategories and questions",
+    responses=INVALID,
+)
+async def put_category(
+    nis: NisPath, code: CategoryPath, body: CategoryBody, session: AdminSession
+) -> DirectoryPublished:
+    await admin.put_category(session, nis, code, body)
+    return await _current(session, nis)
+
+
+@router.delete(
+    "/categories/{code}",
+    status_code=204,
+    summary="Delete a category no rule uses",
+    responses=INVALID,
+)
+async def delete_category(nis: NisPath, code: CategoryPath, session: AdminSession) -> Response:
+    if not await admin.delete_category(session, nis, code):
+        raise DirectoryEntryNotFound(code=code)
+    return Response(status_code=204)
+
+
+async def _current(session: AdminSession, nis: str) -> DirectoryPublished:
+    revision = await published_revision(session, nis)
+    if revision is None:
+        revision = (await publish_directory(session, nis)).revision
+    return await build_snapshot(session, nis, revision)

@@ -1,0 +1,1 @@
+"""GeoJSON input (boundaries, rule areas): parsing, coordinate checks, validity in PostGIS."""

@@ -1,0 +1,77 @@
+"""SQL of the open-case projection (session bound to the tenant)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from geoalchemy2 import Geography
+from sqlalchemy import cast, func, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from routing.models import OpenCase
+from routing.models.open_case import OPEN_STATUSES
+
+
+def _point(lon: float, lat: float) -> object:
+    return cast(func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326), Geography(srid=4326))
+
+
+async def add_case(
+    session: AsyncSession,
+    *,
+    tenant_id: str,
+    case_id: UUID,
+    category_code: str,
+    lon: float,
+    lat: float,
+    status: str,
+    created_at: datetime,
+) -> None:
+    statement = insert(OpenCase).values(
+        tenant_id=tenant_id,
+        case_id=case_id,
+        category_code=category_code,
+        location=_point(lon, lat),
+        status=status,
+        created_at=created_at,
+    )
+    await session.execute(statement.on_conflict_do_nothing(index_elements=["case_id"]))
+
+
+async def set_status(session: AsyncSession, case_id: UUID, status: str) -> bool:
+    """False when the case is unknown here (created before routing started listening)."""
+    statement = (
+        update(OpenCase)
+        .where(OpenCase.case_id == case_id)
+        .values(status=status)
+        .returning(OpenCase.case_id)
+    )
+    return (await session.execute(statement)).first() is not None
+
+
+async def nearest_open_case(
+    session: AsyncSession,
+    *,
+    category_code: str,
+    lon: float,
+    lat: float,
+    radius_m: float,
+    since: datetime,
+) -> UUID | None:
+    """The closest open case of that category within `radius_m` metres created since `since`."""
+    point = _point(lon, lat)
+    statement = (
+        select(OpenCase.case_id)
+        .where(
+            OpenCase.category_code == category_code,
+            OpenCase.status.in_(OPEN_STATUSES),
+            OpenCase.created_at >= since,
+            func.ST_DWithin(OpenCase.location, point, radius_m),
+        )
+        .order_by(func.ST_Distance(OpenCase.location, point), OpenCase.created_at)
+        .limit(1)
+    )
+    case_id: UUID | None = await session.scalar(statement)
+    return case_id

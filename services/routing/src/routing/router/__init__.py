@@ -1,0 +1,1 @@
+"""The router: from `report.submitted` to `routing.decided`."""

@@ -1,0 +1,1 @@
+"""Routing rules: tenant data, ordered, first match wins."""

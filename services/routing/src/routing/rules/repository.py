@@ -1,0 +1,97 @@
+"""SQL of routing rules (session bound to the tenant)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Row, case, delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from guichet_contracts.ids import uuid7
+from routing.models import Category, Department, RoutingRule
+from routing.rules.engine import Rule, RuleAction, TimeWindow
+from routing.rules.validation import Directory, ValidRule
+
+
+async def directory(session: AsyncSession) -> Directory:
+    departments = await session.scalars(select(Department.code))
+    categories = await session.scalars(select(Category.code))
+    rule_ids = await session.scalars(select(RoutingRule.id))
+    return Directory(frozenset(departments), frozenset(categories), frozenset(rule_ids))
+
+
+async def replace_rules(session: AsyncSession, tenant_id: str, rules: Sequence[ValidRule]) -> None:
+    """The new ordered set replaces the old one; rules keep their id when given one."""
+    await session.execute(delete(RoutingRule))
+    for position, rule in enumerate(rules):
+        body = rule.body
+        window = body.time_window
+        session.add(
+            RoutingRule(
+                id=body.id or uuid7(),
+                tenant_id=tenant_id,
+                position=position,
+                name=body.name,
+                category_codes=list(body.categories),
+                area=_geometry(rule.area),
+                weekdays=sorted(window.weekdays) if window else [],
+                start_time=window.start if window else None,
+                end_time=window.end if window else None,
+                keywords=list(body.keywords),
+                department_codes=list(body.departments),
+                priority=body.priority.value,
+                sla_business_days=body.sla_business_days,
+                confidentiality=body.confidentiality.value if body.confidentiality else None,
+            )
+        )
+    await session.flush()
+
+
+def _geometry(area: dict[str, Any] | None) -> Any:
+    if area is None:
+        return None
+    return func.ST_SetSRID(func.ST_GeomFromGeoJSON(json.dumps(area)), 4326)
+
+
+async def stored_rules(session: AsyncSession) -> list[tuple[RoutingRule, dict[str, Any] | None]]:
+    """Rules in evaluation order, with their area as GeoJSON."""
+    statement = select(RoutingRule, func.ST_AsGeoJSON(RoutingRule.area, 7)).order_by(
+        RoutingRule.position
+    )
+    rows = (await session.execute(statement)).all()
+    return [(rule, json.loads(area) if area else None) for rule, area in rows]
+
+
+async def rules_for_point(
+    session: AsyncSession, lon: float, lat: float
+) -> tuple[list[Rule], frozenset[UUID]]:
+    """Rules in evaluation order, and the ids of those whose area covers the point."""
+    point = func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326)
+    covers = case((RoutingRule.area.is_(None), None), else_=func.ST_Covers(RoutingRule.area, point))
+    statement = select(RoutingRule, covers.label("covers")).order_by(RoutingRule.position)
+    rows = (await session.execute(statement)).all()
+    return [_rule(row) for row in rows], frozenset(row[0].id for row in rows if row.covers)
+
+
+def _rule(row: Row[Any]) -> Rule:
+    stored: RoutingRule = row[0]
+    window = None
+    if stored.weekdays or stored.start_time is not None:
+        window = TimeWindow(frozenset(stored.weekdays), stored.start_time, stored.end_time)
+    return Rule(
+        id=stored.id,
+        name=stored.name,
+        action=RuleAction(
+            departments=tuple(stored.department_codes),
+            priority=stored.priority,
+            sla_business_days=stored.sla_business_days,
+            confidentiality=stored.confidentiality,
+        ),
+        categories=frozenset(stored.category_codes),
+        has_area=stored.area is not None,
+        window=window,
+        keywords=tuple(stored.keywords),
+    )

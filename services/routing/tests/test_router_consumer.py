@@ -1,0 +1,306 @@
+"""The router over real NATS: report.submitted in INTAKE → routing.decided in ROUTING."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+import httpx
+import nats
+import pytest
+from nats.js import JetStreamContext
+from sqlalchemy import func, select
+
+from guichet_contracts.envelope import Envelope
+from guichet_contracts.events.case import CaseCreated
+from guichet_contracts.events.report import ReportContent, Reporter, ReportSubmitted
+from guichet_contracts.events.routing import RoutingDecided
+from guichet_contracts.ids import uuid7
+from guichet_contracts.values import CaseStatus, Channel, Confidentiality, GeoPoint, Priority
+from guichet_kit.db import tenant_transaction
+from guichet_testing.database import ServiceDatabase
+from guichet_testing.nats import NatsServer
+from routing.directory.seed import SeedReport
+from routing.models import Decision, OpenCase
+from routing.router.service import RouterConfig
+
+Auth = Callable[[str], Awaitable[dict[str, str]]]
+LEEUW, SOIGNIES = "23077", "55040"
+CENTRE = (4.2437, 50.7797)  # Sint-Pieters-Leeuw, inside its boundary
+DECIDED_AT = datetime(2026, 11, 22, 8, 0, tzinfo=UTC)
+SATURDAY_NIGHT = datetime(2026, 11, 21, 1, 30, tzinfo=UTC)  # 02:30 in Brussels
+TUESDAY_NOON = datetime(2026, 11, 17, 11, 0, tzinfo=UTC)
+
+NIGHT_RULE: dict[str, Any] = {
+    "name": "Night on-call",
+    "categories": ["illegal_dumping"],
+    "time_window": {"start": "22:00", "end": "06:00"},
+    "departments": ["SAFETY", "CLEAN"],
+    "priority": "urgent",
+    "sla_business_days": 1,
+    "confidentiality": "internal",
+}
+ASBESTOS_RULE: dict[str, Any] = {
+    "name": "Asbestos",
+    "keywords": ["asbest", "amiante"],
+    "departments": ["ENV"],
+    "priority": "high",
+    "sla_business_days": 2,
+}
+
+
+def report(
+    *,
+    category: str = "illegal_dumping",
+    description: str = "Sluikstort aan de hoek",
+    at: datetime = TUESDAY_NOON,
+    where: tuple[float, float] = CENTRE,
+    received_via: str | None = None,
+) -> ReportContent:
+    report_id = uuid7()
+    return ReportContent(
+        report_id=report_id,
+        tracking_number=f"T-{report_id.hex[-8:]}",
+        submitted_at=at,
+        channel=Channel.WEB,
+        received_via=received_via,
+        category_code=category,
+        description=description,
+        location=GeoPoint(lon=where[0], lat=where[1]),
+        reporter=Reporter(kind="anonymous", language="nl"),
+    )
+
+
+def submitted(content: ReportContent, tenant: str = LEEUW) -> Envelope:
+    return Envelope.build(ReportSubmitted(report=content), tenant_id=tenant, correlation_id=uuid7())
+
+
+async def publish(js: JetStreamContext, envelope: Envelope, msg_id: str | None = None) -> None:
+    await js.publish(
+        envelope.subject, envelope.to_bytes(), headers={"Nats-Msg-Id": msg_id or str(envelope.id)}
+    )
+
+
+async def decisions_for(
+    js: JetStreamContext, report_id: UUID, *, expect: int = 1, wait: float = 10.0
+) -> list[Envelope]:
+    """The routing.decided envelopes of one report found in ROUTING within `wait` seconds
+    (returns as soon as `expect` are there; waits the whole time when expecting more)."""
+    found: list[Envelope] = []
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait
+    while loop.time() < deadline:
+        found = []
+        sub = await js.pull_subscribe("guichet.*.routing.decided.v1", stream="ROUTING")
+        try:
+            while True:
+                try:
+                    msgs = await sub.fetch(100, timeout=0.2)
+                except TimeoutError:
+                    break
+                for msg in msgs:
+                    envelope = Envelope.from_bytes(msg.data)
+                    if envelope.payload(RoutingDecided).report.report_id == report_id:
+                        found.append(envelope)
+        finally:
+            await sub.unsubscribe()
+        if len(found) >= expect:
+            return found
+        await asyncio.sleep(0.1)
+    return found
+
+
+@pytest.fixture
+async def js(nats_server: NatsServer) -> AsyncIterator[JetStreamContext]:
+    connection = await nats.connect(nats_server.url)
+    yield connection.jetstream()
+    await connection.close()
+
+
+@pytest.fixture
+async def routing(
+    run_routing: Any, routing_db: ServiceDatabase, seeded: SeedReport, auth: Auth
+) -> AsyncIterator[httpx.AsyncClient]:
+    config = RouterConfig(duplicate_window=timedelta(days=30), clock=lambda: DECIDED_AT)
+    async with run_routing(routing_db, config) as client:
+        response = await client.put(
+            f"/v1/municipalities/{LEEUW}/rules",
+            json={"rules": [NIGHT_RULE, ASBESTOS_RULE]},
+            headers=await auth("admin.leeuw"),
+        )
+        assert response.status_code == 200, response.text
+        yield client
+
+
+async def test_first_matching_rule_decides_and_says_why(
+    routing: httpx.AsyncClient, js: JetStreamContext, auth: Auth
+) -> None:
+    content = report(description="Plaques d'AMIANTE", at=SATURDAY_NIGHT)
+    cause = submitted(content)
+    await publish(js, cause)
+
+    (event,) = await decisions_for(js, content.report_id)
+
+    decided = event.payload(RoutingDecided)
+    assert (event.tenant_id, event.correlation_id, event.causation_id) == (
+        LEEUW,
+        cause.correlation_id,
+        cause.id,
+    )
+    assert decided.departments == ["SAFETY", "CLEAN"]  # the night rule comes first
+    assert decided.rule.name == "Night on-call"
+    assert decided.rule.rule_id is not None
+    assert "Sat 02:30 within every day 22:00-06:00" in decided.rule.explanation
+    assert (decided.priority, decided.confidentiality) == (
+        Priority.URGENT,
+        Confidentiality.INTERNAL,
+    )
+    assert decided.decided_at == DECIDED_AT  # the injected clock
+    assert (decided.outcome, decided.handed_over_from) == ("new_case", None)
+
+    response = await client_get_decision(routing, auth, "staff.leeuw", LEEUW, content.report_id)
+    assert response.status_code == 200
+    view = response.json()
+    assert view["rule_name"] == "Night on-call"
+    assert view["rules_tried"] == [{"rule": "Night on-call", "result": "matched"}]
+
+
+async def test_second_rule_then_category_defaults(
+    routing: httpx.AsyncClient, js: JetStreamContext, auth: Auth
+) -> None:
+    asbestos = report(description="Gebroken asbestplaten", at=TUESDAY_NOON)
+    plain = report(category="graffiti", description="Tags op de muur")
+    await publish(js, submitted(asbestos))
+    await publish(js, submitted(plain))
+
+    (first,) = await decisions_for(js, asbestos.report_id)
+    (second,) = await decisions_for(js, plain.report_id)
+
+    by_rule = first.payload(RoutingDecided)
+    assert (by_rule.departments, by_rule.rule.name) == (["ENV"], "Asbestos")
+    assert by_rule.confidentiality == Confidentiality.PUBLIC  # the category's: no override
+    defaults = second.payload(RoutingDecided)
+    assert defaults.departments == ["CLEAN"]
+    assert (defaults.rule.rule_id, defaults.rule.name) == (None, "category defaults")
+    view = (
+        await client_get_decision(routing, auth, "coordinator.leeuw", LEEUW, plain.report_id)
+    ).json()
+    assert [t["result"].split(":")[0] for t in view["rules_tried"]] == ["not matched"] * 2
+
+
+async def test_a_report_taken_by_another_town_is_handed_over(
+    routing: httpx.AsyncClient, js: JetStreamContext
+) -> None:
+    content = report(category="graffiti", received_via=SOIGNIES)
+    await publish(js, submitted(content))
+
+    (event,) = await decisions_for(js, content.report_id)
+
+    assert event.tenant_id == LEEUW
+    assert event.payload(RoutingDecided).handed_over_from == SOIGNIES
+
+
+async def test_a_report_near_an_open_case_is_a_duplicate(
+    routing: httpx.AsyncClient, js: JetStreamContext, app_sessions: Any
+) -> None:
+    spot = (4.2500, 50.7700)
+    case_id = uuid7()
+    created = CaseCreated(
+        case_id=case_id,
+        case_number="SPL-2026-000001",
+        report_id=uuid7(),
+        tracking_number="T-1",
+        created_at=datetime.now(UTC) - timedelta(days=2),
+        category_code="dirty_public_space",
+        location=GeoPoint(lon=spot[0], lat=spot[1]),
+        departments=["CLEAN"],
+        priority=Priority.NORMAL,
+        confidentiality=Confidentiality.PUBLIC,
+        status=CaseStatus.NEW,
+        due_at=datetime.now(UTC) + timedelta(days=3),
+    )
+    await publish(js, Envelope.build(created, tenant_id=LEEUW, correlation_id=uuid7()))
+    await wait_for_open_case(app_sessions, case_id)
+
+    near = report(
+        category="dirty_public_space", where=(spot[0] + 0.0002, spot[1]), at=datetime.now(UTC)
+    )
+    far = report(
+        category="dirty_public_space", where=(spot[0] + 0.002, spot[1]), at=datetime.now(UTC)
+    )
+    other_category = report(category="graffiti", where=spot, at=datetime.now(UTC))
+    for content in (near, far, other_category):
+        await publish(js, submitted(content))
+
+    (duplicate,) = await decisions_for(js, near.report_id)
+    (new_far,) = await decisions_for(js, far.report_id)
+    (new_other,) = await decisions_for(js, other_category.report_id)
+    assert duplicate.payload(RoutingDecided).outcome == "duplicate"  # ~14 m, radius 30 m
+    assert duplicate.payload(RoutingDecided).duplicate_of_case_id == case_id
+    assert new_far.payload(RoutingDecided).outcome == "new_case"  # ~140 m away
+    assert new_other.payload(RoutingDecided).outcome == "new_case"
+
+
+async def test_redelivered_or_replayed_report_gets_one_decision(
+    routing: httpx.AsyncClient, js: JetStreamContext, app_sessions: Any
+) -> None:
+    content = report(category="graffiti")
+    envelope = submitted(content)
+    await publish(js, envelope)
+    await publish(js, envelope, msg_id=f"{envelope.id}-again")  # same event stored twice
+    await publish(js, submitted(content))  # same report, a new event id
+
+    found = await decisions_for(js, content.report_id, expect=2, wait=3.0)
+
+    assert len(found) == 1
+    async with tenant_transaction(app_sessions, LEEUW) as session:
+        rows = await session.scalar(
+            select(func.count())
+            .select_from(Decision)
+            .where(Decision.report_id == content.report_id)
+        )
+    assert rows == 1
+
+
+async def test_decisions_are_visible_to_their_town_staff_only(
+    routing: httpx.AsyncClient, js: JetStreamContext, auth: Auth
+) -> None:
+    content = report(category="graffiti")
+    await publish(js, submitted(content))
+    await decisions_for(js, content.report_id)
+
+    other_town = await client_get_decision(
+        routing, auth, "staff.soignies", LEEUW, content.report_id
+    )
+    via_own_path = await client_get_decision(
+        routing, auth, "staff.soignies", SOIGNIES, content.report_id
+    )
+    citizen = await client_get_decision(routing, auth, "citizen.eid", LEEUW, content.report_id)
+    unknown = await client_get_decision(routing, auth, "staff.leeuw", LEEUW, uuid7())
+
+    assert other_town.status_code == 403
+    assert via_own_path.status_code == 404  # RLS: not in Soignies' decisions
+    assert citizen.status_code == 403
+    assert unknown.status_code == 404
+
+
+async def client_get_decision(
+    client: httpx.AsyncClient, auth: Auth, username: str, nis: str, report_id: UUID
+) -> httpx.Response:
+    return await client.get(
+        f"/v1/municipalities/{nis}/decisions/{report_id}", headers=await auth(username)
+    )
+
+
+async def wait_for_open_case(app_sessions: Any, case_id: UUID, wait: float = 10.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait
+    while loop.time() < deadline:
+        async with tenant_transaction(app_sessions, LEEUW) as session:
+            if await session.get(OpenCase, case_id) is not None:
+                return
+        await asyncio.sleep(0.05)
+    raise TimeoutError(f"case {case_id} never reached the open-case projection")
