@@ -4,11 +4,14 @@ from fastapi import FastAPI
 
 from guichet_kit.app import build_app
 from guichet_kit.auth import AuthComponent
-from guichet_kit.bus import BusComponent, StreamSpec
+from guichet_kit.bus import INTAKE_STREAM, BusComponent
 from guichet_kit.db import DatabaseComponent
 from guichet_kit.storage import StorageComponent
 from intake import __version__
-from intake.models import outbox
+from intake.directory.handlers import directory_consumer
+from intake.models import inbox, outbox
+from intake.reports.component import PhotoComponent
+from intake.reports.endpoints import build_router, limits_from
 from intake.settings import Settings
 
 
@@ -18,12 +21,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings=settings,
         title="Guichet intake",
         version=__version__,
+        routers=[build_router(settings)],
         components=[
             DatabaseComponent(settings),
             BusComponent(
-                settings, streams=[StreamSpec.for_aggregates("INTAKE", ["report"])], outbox=outbox
+                settings,
+                streams=[INTAKE_STREAM],
+                outbox=outbox,
+                inbox=inbox,
+                consumers=[directory_consumer()],
             ),
             StorageComponent(settings),
             AuthComponent(settings),
+            PhotoComponent(limits_from(settings), settings.photo_workers),
         ],
     )

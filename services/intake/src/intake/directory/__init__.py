@@ -1,0 +1,1 @@
+"""Intake's projection of the tenant directory (consumes `directory.published` v1)."""

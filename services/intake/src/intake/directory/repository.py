@@ -1,0 +1,114 @@
+"""SQL of the directory projection: municipalities (public) and categories (tenant RLS)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from guichet_contracts.events.directory import CategoryInfo, MunicipalityInfo
+from intake.models import Category, Municipality
+
+
+@dataclass(frozen=True)
+class MunicipalityRef:
+    nis: str
+    names: dict[str, str]
+    languages: list[str]
+
+
+async def upsert_municipality_if_newer(
+    session: AsyncSession, info: MunicipalityInfo, revision: int
+) -> bool:
+    """Insert or replace the municipality unless we already hold this revision or a later one.
+    One statement, so concurrent snapshots of a town serialise on its row."""
+    boundary = func.ST_Multi(
+        func.ST_SetSRID(func.ST_GeomFromGeoJSON(json.dumps(info.boundary)), 4326)
+    )
+    values: dict[str, Any] = {
+        "nis": info.nis,
+        "names": info.names.model_dump(),
+        "languages": list(info.languages),
+        "case_prefix": info.case_prefix,
+        "boundary": boundary,
+        "revision": revision,
+    }
+    upsert = pg_insert(Municipality).values(values)
+    excluded = upsert.excluded
+    statement = upsert.on_conflict_do_update(
+        index_elements=[Municipality.nis],
+        set_={
+            "names": excluded.names,
+            "languages": excluded.languages,
+            "case_prefix": excluded.case_prefix,
+            "boundary": excluded.boundary,
+            "revision": excluded.revision,
+            "updated_at": func.now(),
+        },
+        where=Municipality.revision < excluded.revision,
+    ).returning(Municipality.nis)
+    result = await session.execute(statement)
+    return result.scalar_one_or_none() is not None
+
+
+async def replace_categories(
+    session: AsyncSession, tenant_id: str, categories: list[CategoryInfo]
+) -> None:
+    """The tenant's categories become exactly `categories` (session bound to `tenant_id`)."""
+    await session.execute(delete(Category).where(Category.tenant_id == tenant_id))
+    if not categories:
+        return
+    rows = [
+        {
+            "tenant_id": tenant_id,
+            "code": category.code,
+            "position": position,
+            "labels": category.labels.model_dump(),
+            "subcategories": [s.model_dump(mode="json") for s in category.subcategories],
+            "questions": [q.model_dump(mode="json") for q in category.questions],
+            "confidentiality": category.confidentiality.value,
+        }
+        for position, category in enumerate(categories)
+    ]
+    await session.execute(insert(Category), rows)
+
+
+_COVERING = text(
+    "SELECT nis, names, languages FROM intake.municipality "
+    "WHERE ST_Covers(boundary, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)) "
+    "ORDER BY nis LIMIT 1"
+)
+
+
+async def municipality_at(session: AsyncSession, lat: float, lon: float) -> MunicipalityRef | None:
+    """The hosted municipality covering the point; on a shared border the lowest NIS code
+    wins, so the answer never depends on row order."""
+    row = (await session.execute(_COVERING, {"lat": lat, "lon": lon})).first()
+    if row is None:
+        return None
+    return MunicipalityRef(nis=row.nis, names=dict(row.names), languages=list(row.languages))
+
+
+async def municipality(session: AsyncSession, nis: str) -> MunicipalityRef | None:
+    row = (
+        await session.execute(
+            select(Municipality.nis, Municipality.names, Municipality.languages).where(
+                Municipality.nis == nis
+            )
+        )
+    ).first()
+    if row is None:
+        return None
+    return MunicipalityRef(nis=row.nis, names=dict(row.names), languages=list(row.languages))
+
+
+async def categories(session: AsyncSession, tenant_id: str) -> list[Category]:
+    """The tenant's categories in display order (session bound to `tenant_id`)."""
+    result = await session.execute(
+        select(Category).where(Category.tenant_id == tenant_id).order_by(Category.position)
+    )
+    return list(result.scalars())

@@ -1,0 +1,1 @@
+"""Reports: the channel-independent `submit_report` and the `/v1/reports` endpoints."""

@@ -1,0 +1,181 @@
+"""`POST /v1/reports` (JSON or multipart with photos) and `GET /v1/reports/{tracking_number}`."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Request
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from guichet_contracts.ids import uuid7
+from guichet_contracts.values import Channel, Language
+from guichet_kit.auth import Principal, current_principal
+from guichet_kit.i18n import request_language
+from guichet_kit.logging.context import current_correlation_id
+from guichet_kit.storage import get_storage
+from intake.models import outbox
+from intake.reports.component import get_photo_processor
+from intake.reports.errors import ChannelReserved, InvalidIdempotencyKey
+from intake.reports.follow import follow_report
+from intake.reports.openapi import submission_request_body
+from intake.reports.parsing import read_submission
+from intake.reports.photos import PhotoLimits
+from intake.reports.schemas import ReportSummary, SubmissionReceipt
+from intake.reports.service import IntakeContext, Submission, submit_report
+from intake.settings import Settings
+
+IDEMPOTENCY_KEY_CHARS = frozenset(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:-"
+)
+_FORM_OVERHEAD = 1024 * 1024
+
+_bearer = HTTPBearer(
+    auto_error=False,
+    description="Optional: an access token makes the report the account's (citizen or staff)",
+)
+
+
+async def optional_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal | None:
+    """Anonymous callers are welcome; a token, when sent, must be valid (else 401)."""
+    if credentials is None:
+        return None
+    return await current_principal(request, credentials)
+
+
+OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
+
+_PROBLEMS: dict[int | str, dict[str, Any]] = {
+    status: {"description": text, "content": {"application/problem+json": {}}}
+    for status, text in {
+        400: "Malformed JSON or invalid Idempotency-Key",
+        401: "Invalid access token",
+        403: "Counter and phone channels need a staff or coordinator role",
+        413: "A photo is too large (bytes or pixels)",
+        415: "Not JSON/multipart, or a photo of a type not accepted",
+        422: "Invalid report: outside every municipality, unknown category, answers, photos, "
+        "or an Idempotency-Key reused with another body",
+    }.items()
+}
+
+
+def limits_from(settings: Settings) -> PhotoLimits:
+    return PhotoLimits(
+        max_photos=settings.photo_max_count,
+        max_bytes=settings.photo_max_bytes,
+        max_pixels=settings.photo_max_pixels,
+        max_side=settings.photo_max_side,
+        thumbnail_side=settings.photo_thumbnail_side,
+        jpeg_quality=settings.photo_jpeg_quality,
+    )
+
+
+def build_router(settings: Settings) -> APIRouter:
+    limits = limits_from(settings)
+    router = APIRouter(prefix="/v1/reports", tags=["reports"])
+
+    @router.post(
+        "",
+        status_code=201,
+        response_model=SubmissionReceipt,
+        responses=_PROBLEMS,
+        openapi_extra={"requestBody": submission_request_body()},
+        max_body_size=limits.max_photos * limits.max_bytes + _FORM_OVERHEAD,
+        summary="Submit a report (JSON, or multipart with up to 5 photos)",
+    )
+    async def post_report(
+        request: Request,
+        principal: OptionalPrincipal,
+        idempotency_key: Annotated[
+            str | None,
+            Header(
+                alias="Idempotency-Key",
+                description="8-255 chars [A-Za-z0-9._:-]; a retry with the same key and body "
+                "returns the first response",
+            ),
+        ] = None,
+    ) -> JSONResponse:
+        _check_idempotency_key(idempotency_key)
+        draft, photos = await read_submission(request, limits)
+        if draft.language is not None:
+            request.state.language = draft.language  # problems answer in the report's language
+        if draft.channel is Channel.OPEN311:
+            raise ChannelReserved(channel=draft.channel.value)
+        submission = Submission(
+            draft=draft,
+            correlation_id=_correlation_id(),
+            fallback_language=_language(request, principal),
+            photos=photos,
+            principal=principal,
+            idempotency_key=idempotency_key,
+        )
+        receipt = await submit_report(_context(request, settings), submission)
+        headers = {"Location": f"/v1/reports/{receipt.body.tracking_number}"}
+        if receipt.replayed:
+            headers["Idempotent-Replayed"] = "true"
+        return JSONResponse(
+            receipt.body.model_dump(mode="json"), status_code=receipt.status_code, headers=headers
+        )
+
+    @router.get(
+        "/{tracking_number}",
+        response_model=ReportSummary,
+        responses={
+            404: {
+                "description": "Unknown number, wrong token, or not your report",
+                "content": {"application/problem+json": {}},
+            }
+        },
+        summary="Follow your own report (tracking token, or the account that submitted it)",
+    )
+    async def get_report(
+        request: Request,
+        tracking_number: str,
+        principal: OptionalPrincipal,
+        token: Annotated[
+            str | None,
+            Header(alias="X-Tracking-Token", description="the token returned at submission"),
+        ] = None,
+    ) -> ReportSummary:
+        return await follow_report(
+            request.app.state.session_factory,
+            tracking_number,
+            token,
+            principal,
+            request_language(request),
+        )
+
+    return router
+
+
+def _check_idempotency_key(key: str | None) -> None:
+    if key is not None and not (8 <= len(key) <= 255 and set(key) <= IDEMPOTENCY_KEY_CHARS):
+        raise InvalidIdempotencyKey()
+
+
+def _correlation_id() -> uuid.UUID:
+    current = current_correlation_id()
+    try:
+        return uuid.UUID(current) if current else uuid7()
+    except ValueError:
+        return uuid7()
+
+
+def _language(request: Request, principal: Principal | None) -> Language:
+    locale = (principal.locale or "")[:2].lower() if principal else ""
+    chosen = locale if locale in ("fr", "nl", "de", "en") else request_language(request)
+    return chosen  # type: ignore[return-value]
+
+
+def _context(request: Request, settings: Settings) -> IntakeContext:
+    return IntakeContext(
+        sessions=request.app.state.session_factory,
+        storage=get_storage(request),
+        photos=get_photo_processor(request),
+        outbox=outbox,
+        token_key=settings.tracking_token_key.get_secret_value().encode("utf-8"),
+    )

@@ -1,0 +1,375 @@
+"""`submit_report`: the one way a report enters Guichet, whatever the channel.
+
+Every channel (the `/v1/reports` endpoints, Open311, ...) maps its input to a `Submission` and
+calls `submit_report`, which is a handler in the kit's sense: it owns its transactions.
+
+1. one short read transaction: an earlier response to the same idempotency key is replayed
+   (or refused when the body differs); the point is resolved to a hosted municipality and the
+   draft checked against that municipality's categories;
+2. photos are cleaned off the event loop and stored in S3 under the municipality's prefix;
+3. one write transaction: idempotency record, locator, report, photos and the
+   `report.submitted` outbox event, all or nothing. If it fails, the objects stored in step 2
+   are deleted (best effort, logged). If another request with the same key won the race, its
+   response is replayed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from uuid import UUID
+
+from sqlalchemy import Table
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from guichet_contracts.envelope import Envelope
+from guichet_contracts.events.report import PhotoRef, ReportContent, Reporter, ReportSubmitted
+from guichet_contracts.ids import uuid7
+from guichet_contracts.values import Channel, GeoPoint, Language
+from guichet_kit.auth import Principal
+from guichet_kit.bus import add_to_outbox
+from guichet_kit.db import set_tenant
+from guichet_kit.storage import ObjectStorage, StorageUnavailable
+from intake.directory.repository import MunicipalityRef, categories, municipality_at
+from intake.models import Category
+from intake.reports import repository
+from intake.reports.errors import (
+    ChannelRequiresStaff,
+    IdempotencyKeyReused,
+    OutsideMunicipalities,
+)
+from intake.reports.photos import OUTPUT_CONTENT_TYPE, PhotoProcessor, ProcessedPhoto
+from intake.reports.schemas import MunicipalityOut, ReportDraft, SubmissionReceipt
+from intake.reports.tracking import new_tracking_number, token_hash, tracking_token
+from intake.reports.validation import check_category
+
+logger = logging.getLogger(__name__)
+
+STAFF_ROLES = ("field_agent", "staff", "coordinator")
+DESK_ROLES = ("staff", "coordinator")
+DESK_CHANNELS = frozenset({Channel.COUNTER, Channel.PHONE})
+ANONYMOUS_SCOPE = "anonymous"
+CREATED = 201
+
+
+@dataclass(frozen=True)
+class IntakeContext:
+    """What `submit_report` works with (built from the app's state by each channel)."""
+
+    sessions: async_sessionmaker[AsyncSession]
+    storage: ObjectStorage
+    photos: PhotoProcessor
+    outbox: Table
+    token_key: bytes
+
+
+@dataclass(frozen=True)
+class Submission:
+    draft: ReportDraft
+    correlation_id: UUID
+    fallback_language: Language = "fr"
+    photos: Sequence[bytes] = ()
+    principal: Principal | None = None
+    received_via: str | None = None  # town whose channel took it (e.g. Open311 jurisdiction)
+    idempotency_key: str | None = None
+
+    @property
+    def language(self) -> Language:
+        return self.draft.language or self.fallback_language
+
+
+@dataclass(frozen=True)
+class Receipt:
+    status_code: int
+    body: SubmissionReceipt
+    tenant_id: str
+    replayed: bool = False
+
+
+@dataclass(frozen=True)
+class _Target:
+    municipality: MunicipalityRef
+    category: Category
+
+
+@dataclass(frozen=True)
+class _StoredPhoto:
+    photo_id: UUID
+    processed: ProcessedPhoto
+    object_key: str
+    thumbnail_key: str
+
+
+class _KeyTakenError(Exception):
+    """Another request recorded the same idempotency key first."""
+
+
+async def submit_report(ctx: IntakeContext, submission: Submission) -> Receipt:
+    authorize_channel(submission.draft.channel, submission.principal)
+    scope = idempotency_scope(submission.principal)
+    fingerprint = request_fingerprint(submission)
+    async with ctx.sessions() as session, session.begin():
+        if submission.idempotency_key is not None:
+            earlier = await repository.find_idempotency(session, scope, submission.idempotency_key)
+            if earlier is not None:
+                return _replay(ctx, earlier, fingerprint)
+        target = await _resolve(session, submission)
+    report_id = uuid7()
+    processed = await ctx.photos.process(submission.photos) if submission.photos else []
+    stored: list[_StoredPhoto] = []
+    try:
+        await _store_photos(ctx.storage, target.municipality.nis, report_id, processed, stored)
+        return await _record(ctx, submission, target, report_id, stored, scope, fingerprint)
+    except _KeyTakenError:
+        await _delete_photos(ctx.storage, target.municipality.nis, stored)
+        async with ctx.sessions() as session, session.begin():
+            assert submission.idempotency_key is not None
+            winner = await repository.find_idempotency(session, scope, submission.idempotency_key)
+        if winner is None:  # the winner's transaction has committed before we got here
+            raise RuntimeError("idempotency key taken but not found") from None
+        return _replay(ctx, winner, fingerprint)
+    except BaseException:
+        await _delete_photos(ctx.storage, target.municipality.nis, stored)
+        raise
+
+
+def authorize_channel(channel: Channel, principal: Principal | None) -> None:
+    if channel in DESK_CHANNELS and (principal is None or not principal.has_role(*DESK_ROLES)):
+        raise ChannelRequiresStaff()
+
+
+def idempotency_scope(principal: Principal | None) -> str:
+    """Keys are the client's: scoped per caller, so two callers can never collide."""
+    if principal is None:
+        return ANONYMOUS_SCOPE
+    return f"account:{principal.issuer}|{principal.subject}"
+
+
+def request_fingerprint(submission: Submission) -> bytes:
+    """Same draft (whatever the JSON formatting) and same photo bytes → same fingerprint."""
+    digest = hashlib.sha256()
+    digest.update(
+        json.dumps(submission.draft.model_dump(mode="json"), sort_keys=True).encode("utf-8")
+    )
+    for photo in submission.photos:
+        digest.update(hashlib.sha256(photo).digest())
+    return digest.digest()
+
+
+async def _resolve(session: AsyncSession, submission: Submission) -> _Target:
+    draft = submission.draft
+    found = await municipality_at(session, draft.location.lat, draft.location.lon)
+    if found is None:
+        raise OutsideMunicipalities(extra={"location": draft.location.model_dump()})
+    await set_tenant(session, found.nis)
+    category = check_category(
+        draft, found, await categories(session, found.nis), submission.language
+    )
+    return _Target(municipality=found, category=category)
+
+
+def _replay(ctx: IntakeContext, earlier: repository.StoredResponse, fingerprint: bytes) -> Receipt:
+    if earlier.request_hash != fingerprint:
+        raise IdempotencyKeyReused()
+    body = SubmissionReceipt.model_validate(
+        {**earlier.response, "tracking_token": tracking_token(ctx.token_key, earlier.report_id)}
+    )
+    return Receipt(earlier.status_code, body, earlier.tenant_id, replayed=True)
+
+
+async def _store_photos(
+    storage: ObjectStorage,
+    tenant_id: str,
+    report_id: UUID,
+    processed: Sequence[ProcessedPhoto],
+    stored: list[_StoredPhoto],
+) -> None:
+    """Upload each photo and its thumbnail; `stored` grows as they land, for cleanup."""
+    for photo in processed:
+        photo_id = uuid7()
+        base = f"reports/{report_id}/{photo_id}"
+        display = await storage.put(tenant_id, f"{base}.jpg", photo.display, OUTPUT_CONTENT_TYPE)
+        stored.append(_StoredPhoto(photo_id, photo, display.key, ""))
+        thumb = await storage.put(
+            tenant_id, f"{base}-thumb.jpg", photo.thumbnail, OUTPUT_CONTENT_TYPE
+        )
+        stored[-1] = _StoredPhoto(photo_id, photo, display.key, thumb.key)
+
+
+async def _delete_photos(
+    storage: ObjectStorage, tenant_id: str, stored: Sequence[_StoredPhoto]
+) -> None:
+    prefix = f"{tenant_id}/"
+    for photo in stored:
+        for key in (photo.object_key, photo.thumbnail_key):
+            if not key:
+                continue
+            try:
+                await storage.delete(tenant_id, key.removeprefix(prefix))
+            except StorageUnavailable:
+                logger.error("could not delete orphan photo object %s", key, exc_info=True)
+
+
+async def _record(
+    ctx: IntakeContext,
+    submission: Submission,
+    target: _Target,
+    report_id: UUID,
+    photos: Sequence[_StoredPhoto],
+    scope: str,
+    fingerprint: bytes,
+) -> Receipt:
+    draft = submission.draft
+    nis = target.municipality.nis
+    tracking_number = new_tracking_number()
+    token = tracking_token(ctx.token_key, report_id)
+    submitted_at = datetime.now(UTC)
+    body = SubmissionReceipt(
+        report_id=report_id,
+        tracking_number=tracking_number,
+        tracking_token=token,
+        municipality=MunicipalityOut(
+            nis=nis,
+            name=target.municipality.names.get(submission.language) or nis,
+        ),
+        submitted_at=submitted_at,
+    )
+    content = _content(submission, target, report_id, tracking_number, submitted_at, photos)
+    async with ctx.sessions() as session, session.begin():
+        await set_tenant(session, nis)
+        if submission.idempotency_key is not None:
+            record = repository.StoredResponse(
+                request_hash=fingerprint,
+                tenant_id=nis,
+                report_id=report_id,
+                status_code=CREATED,
+                response=body.model_dump(mode="json", exclude={"tracking_token"}),
+            )
+            if not await repository.claim_idempotency(
+                session, scope, submission.idempotency_key, record
+            ):
+                raise _KeyTakenError()
+        await repository.add_locator(session, tracking_number, nis, report_id, token_hash(token))
+        await repository.add_report(
+            session,
+            _report_row(content, nis, submission.correlation_id),
+            draft.location.lat,
+            draft.location.lon,
+        )
+        await repository.add_photos(
+            session, [_photo_row(nis, report_id, i, p) for i, p in enumerate(photos)]
+        )
+        envelope = Envelope.build(
+            ReportSubmitted(report=content),
+            tenant_id=nis,
+            correlation_id=submission.correlation_id,
+        )
+        await add_to_outbox(session, ctx.outbox, envelope)
+    return Receipt(CREATED, body, nis)
+
+
+def _reporter(submission: Submission) -> Reporter:
+    draft, principal = submission.draft, submission.principal
+    contact = draft.contact
+    kind = "account" if principal else ("contact" if contact else "anonymous")
+    return Reporter(
+        kind=kind,
+        account_subject=principal.subject if principal else None,
+        is_staff=bool(principal and principal.has_role(*STAFF_ROLES)),
+        language=submission.language,
+        name=contact.name if contact else None,
+        email=contact.email if contact else None,
+        phone=contact.phone if contact else None,
+    )
+
+
+def _received_via(submission: Submission, nis: str) -> str | None:
+    """The town whose channel took the report, when it is not the one the report is in:
+    given by the channel (e.g. an Open311 jurisdiction), else a staff member's own town."""
+    via = submission.received_via
+    principal = submission.principal
+    if via is None and principal is not None and principal.has_role(*STAFF_ROLES):
+        via = principal.tenant_id
+    return via if via != nis else None
+
+
+def _content(
+    submission: Submission,
+    target: _Target,
+    report_id: UUID,
+    tracking_number: str,
+    submitted_at: datetime,
+    photos: Sequence[_StoredPhoto],
+) -> ReportContent:
+    draft = submission.draft
+    return ReportContent(
+        report_id=report_id,
+        tracking_number=tracking_number,
+        submitted_at=submitted_at,
+        channel=draft.channel,
+        received_via=_received_via(submission, target.municipality.nis),
+        category_code=target.category.code,
+        subcategory_code=draft.subcategory,
+        description=draft.description,
+        location=GeoPoint(lat=draft.location.lat, lon=draft.location.lon),
+        address=draft.address,
+        reporter=_reporter(submission),
+        photos=[
+            PhotoRef(
+                photo_id=p.photo_id,
+                object_key=p.object_key,
+                thumbnail_key=p.thumbnail_key,
+                content_type=OUTPUT_CONTENT_TYPE,
+                width=p.processed.width,
+                height=p.processed.height,
+                size_bytes=len(p.processed.display),
+            )
+            for p in photos
+        ],
+        answers=dict(draft.answers),
+    )
+
+
+def _report_row(content: ReportContent, nis: str, correlation_id: UUID) -> dict[str, object]:
+    reporter = content.reporter
+    return {
+        "id": content.report_id,
+        "tenant_id": nis,
+        "tracking_number": content.tracking_number,
+        "submitted_at": content.submitted_at,
+        "channel": content.channel.value,
+        "received_via": content.received_via,
+        "category_code": content.category_code,
+        "subcategory_code": content.subcategory_code,
+        "description": content.description,
+        "address": content.address,
+        "language": reporter.language,
+        "reporter_kind": reporter.kind,
+        "account_subject": reporter.account_subject,
+        "is_staff": reporter.is_staff,
+        "contact_name": reporter.name,
+        "contact_email": reporter.email,
+        "contact_phone": reporter.phone,
+        "answers": content.answers,
+        "correlation_id": correlation_id,
+    }
+
+
+def _photo_row(nis: str, report_id: UUID, position: int, photo: _StoredPhoto) -> dict[str, object]:
+    return {
+        "id": photo.photo_id,
+        "tenant_id": nis,
+        "report_id": report_id,
+        "position": position,
+        "object_key": photo.object_key,
+        "thumbnail_key": photo.thumbnail_key,
+        "content_type": OUTPUT_CONTENT_TYPE,
+        "original_type": photo.processed.original_type.value,
+        "width": photo.processed.width,
+        "height": photo.processed.height,
+        "size_bytes": len(photo.processed.display),
+    }

@@ -1,0 +1,362 @@
+"""POST /v1/reports (JSON) and GET /v1/reports/{tracking_number} against the real stack."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+from uuid import uuid4
+
+import httpx
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from guichet_testing.directory import EUPEN, IN_LEEUW, IN_SOIGNIES, LEEUW, OUTSIDE, SOIGNIES
+from guichet_testing.oidc import TokenFactory
+
+Footprint = Any
+TakeFootprint = Callable[[], Awaitable[Footprint]]
+EventsOf = Callable[..., Awaitable[list[dict[str, Any]]]]
+TRACKING = re.compile(r"^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$")
+
+pytestmark = pytest.mark.usefixtures("directory")
+
+
+def dumping(**changes: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "category": "sluikstort",
+        "description": "Zakken afval langs de weg",
+        "location": IN_LEEUW,
+        "answers": {"volume_m3": "1.5", "hazard": "no"},
+        "contact": {"name": "An Peeters", "email": "an@example.be"},
+        "language": "nl",
+    }
+    body.update(changes)
+    return body
+
+
+async def test_json_report_is_accepted_stored_and_published(
+    client: httpx.AsyncClient, admin_engine: AsyncEngine, events_of: EventsOf
+) -> None:
+    response = await client.post("/v1/reports", json=dumping(address="Bergensesteenweg 1"))
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert TRACKING.match(body["tracking_number"])
+    assert body["municipality"] == {"nis": LEEUW, "name": "Sint-Pieters-Leeuw"}
+    assert len(body["tracking_token"]) >= 40
+    assert response.headers["location"] == f"/v1/reports/{body['tracking_number']}"
+
+    async with admin_engine.connect() as connection:
+        row = (
+            await connection.execute(
+                text(
+                    "SELECT tenant_id, channel, reporter_kind, contact_email, "
+                    "ST_Y(location) AS lat, ST_X(location) AS lon FROM intake.report WHERE id = :id"
+                ),
+                {"id": body["report_id"]},
+            )
+        ).one()
+        stored_hash = (
+            await connection.execute(
+                text("SELECT token_hash FROM intake.report_locator WHERE report_id = :id"),
+                {"id": body["report_id"]},
+            )
+        ).scalar_one()
+    assert (row.tenant_id, row.channel, row.reporter_kind) == (LEEUW, "web", "contact")
+    assert row.contact_email == "an@example.be"
+    assert (row.lat, row.lon) == (IN_LEEUW["lat"], IN_LEEUW["lon"])
+    assert body["tracking_token"].encode() not in stored_hash  # only a hash is kept
+
+    [event] = await events_of(body["report_id"])
+    assert event["type"] == "report.submitted"
+    assert event["tenant_id"] == LEEUW
+    report = event["data"]["report"]
+    assert report["tracking_number"] == body["tracking_number"]
+    assert report["category_code"] == "sluikstort"
+    assert report["answers"] == {"volume_m3": "1.5", "hazard": "no"}
+    assert report["reporter"]["kind"] == "contact"
+    assert report["photos"] == []
+
+
+async def test_correlation_id_of_the_request_travels_with_the_event(
+    client: httpx.AsyncClient, events_of: EventsOf
+) -> None:
+    correlation = str(uuid4())
+    response = await client.post(
+        "/v1/reports", json=dumping(), headers={"X-Correlation-ID": correlation}
+    )
+    assert response.status_code == 201
+    [event] = await events_of(response.json()["report_id"])
+    assert event["correlation_id"] == correlation
+
+
+async def test_reporter_follows_own_report_with_token_only(client: httpx.AsyncClient) -> None:
+    first = (await client.post("/v1/reports", json=dumping())).json()
+    second = (await client.post("/v1/reports", json=dumping(description="Ander"))).json()
+    number, token = first["tracking_number"], first["tracking_token"]
+
+    own = await client.get(f"/v1/reports/{number}", headers={"X-Tracking-Token": token})
+    assert own.status_code == 200, own.text
+    assert own.json()["description"] == "Zakken afval langs de weg"
+    assert own.json()["location"] == IN_LEEUW
+    # Typed by a person: lower case, no hyphens, O for 0 and L for 1 still work.
+    typed = number.replace("-", "").lower().replace("0", "o").replace("1", "l")
+    assert (
+        await client.get(f"/v1/reports/{typed}", headers={"X-Tracking-Token": token})
+    ).status_code == 200
+
+    for attempt in (
+        {"X-Tracking-Token": second["tracking_token"]},  # another report's token
+        {"X-Tracking-Token": token[:-2] + "xx"},
+        {},
+    ):
+        denied = await client.get(f"/v1/reports/{number}", headers=attempt)
+        assert denied.status_code == 404
+        assert denied.headers["content-type"].startswith("application/problem+json")
+    assert (
+        await client.get("/v1/reports/0000-0000-0000", headers={"X-Tracking-Token": token})
+    ).status_code == 404
+
+
+async def test_account_reports_and_other_towns_staff_sees_nothing(
+    client: httpx.AsyncClient, tokens: TokenFactory, events_of: EventsOf
+) -> None:
+    agent = await tokens("agent.leeuw")
+    response = await client.post(
+        "/v1/reports", json=dumping(channel="agent_app", contact=None), headers=agent.bearer
+    )
+    assert response.status_code == 201, response.text
+    body = response.json()
+    [event] = await events_of(body["report_id"])
+    reporter = event["data"]["report"]["reporter"]
+    assert reporter["kind"] == "account"
+    assert reporter["is_staff"] is True
+    assert reporter["account_subject"]
+
+    # The account that reported can follow it without the token.
+    own = await client.get(f"/v1/reports/{body['tracking_number']}", headers=agent.bearer)
+    assert own.status_code == 200
+    # Staff of another town (55040) sees nothing of a 23077 report.
+    other = await tokens("staff.soignies")
+    denied = await client.get(f"/v1/reports/{body['tracking_number']}", headers=other.bearer)
+    assert denied.status_code == 404
+
+
+async def test_counter_channel_needs_staff_role(
+    client: httpx.AsyncClient, tokens: TokenFactory, footprint: TakeFootprint, events_of: EventsOf
+) -> None:
+    before = await footprint()
+    citizen = await tokens("citizen.eid")
+    for headers in ({}, citizen.bearer, (await tokens("agent.leeuw")).bearer):
+        refused = await client.post("/v1/reports", json=dumping(channel="counter"), headers=headers)
+        assert refused.status_code == 403, refused.text
+        assert refused.json()["code"] == "report.channel_requires_staff"
+    assert await footprint() == before
+
+    # Soignies' counter takes a report about Leeuw: it lands in 23077, received via 55040.
+    staff = await tokens("staff.soignies")
+    taken = await client.post("/v1/reports", json=dumping(channel="counter"), headers=staff.bearer)
+    assert taken.status_code == 201, taken.text
+    assert taken.json()["municipality"]["nis"] == LEEUW
+    [event] = await events_of(taken.json()["report_id"])
+    assert event["data"]["report"]["received_via"] == SOIGNIES
+    assert event["data"]["report"]["channel"] == "counter"
+
+
+async def test_open311_channel_is_reserved(client: httpx.AsyncClient) -> None:
+    response = await client.post("/v1/reports", json=dumping(channel="open311"))
+    assert response.status_code == 422
+    assert response.json()["code"] == "report.channel_reserved"
+
+
+async def test_point_outside_every_municipality_in_the_users_language(
+    client: httpx.AsyncClient, footprint: TakeFootprint
+) -> None:
+    before = await footprint()
+    dutch = await client.post("/v1/reports", json=dumping(location=OUTSIDE))
+    assert dutch.status_code == 422
+    assert dutch.json()["code"] == "report.outside_municipalities"
+    assert "gemeente" in dutch.json()["detail"]
+    french = await client.post(
+        "/v1/reports",
+        json=dumping(location=OUTSIDE, language=None),
+        headers={"Accept-Language": "fr-BE"},
+    )
+    assert "commune" in french.json()["detail"]
+    assert await footprint() == before
+
+
+async def test_unknown_category_lists_the_valid_codes(
+    client: httpx.AsyncClient, footprint: TakeFootprint
+) -> None:
+    before = await footprint()
+    response = await client.post(
+        "/v1/reports", json=dumping(category="depot_clandestin", answers={})
+    )
+    assert response.status_code == 422
+    problem = response.json()
+    assert problem["code"] == "report.unknown_category"
+    assert problem["valid_codes"] == ["sluikstort", "wegdek"]  # Leeuw's, not Soignies'
+    assert await footprint() == before
+    in_soignies = await client.post(
+        "/v1/reports",
+        json=dumping(category="depot_clandestin", answers={}, location=IN_SOIGNIES),
+    )
+    assert in_soignies.status_code == 201
+    assert in_soignies.json()["municipality"]["nis"] == SOIGNIES
+
+
+@pytest.mark.parametrize(
+    ("answers", "problems"),
+    [
+        ({}, [{"question": "volume_m3", "problem": "required"}]),
+        ({"volume_m3": "veel"}, [{"question": "volume_m3", "problem": "not_a_number"}]),
+        (
+            {"volume_m3": "2", "hazard": "maybe", "colour": "red"},
+            [
+                {"question": "colour", "problem": "unknown"},
+                {"question": "hazard", "problem": "not_an_option"},
+            ],
+        ),
+    ],
+)
+async def test_answers_are_checked_against_the_questions(
+    client: httpx.AsyncClient,
+    footprint: TakeFootprint,
+    answers: dict[str, str],
+    problems: list[dict[str, str]],
+) -> None:
+    before = await footprint()
+    response = await client.post("/v1/reports", json=dumping(answers=answers))
+    assert response.status_code == 422
+    assert response.json()["code"] == "report.invalid_answers"
+    assert response.json()["errors"] == problems
+    assert await footprint() == before
+
+
+async def test_subcategory_must_belong_to_the_category(client: httpx.AsyncClient) -> None:
+    ok = await client.post("/v1/reports", json=dumping(subcategory="sluikstort_other"))
+    assert ok.status_code == 201
+    wrong = await client.post("/v1/reports", json=dumping(subcategory="wegdek_other"))
+    assert wrong.status_code == 422
+    assert wrong.json()["valid_codes"] == ["sluikstort_other"]
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type", "status", "code"),
+    [
+        (b'{"category": "sluikstort", ', "application/json", 400, "request.malformed_json"),
+        (
+            b"category=sluikstort",
+            "application/x-www-form-urlencoded",
+            415,
+            "report.unsupported_content_type",
+        ),
+        (
+            b'{"category": 12, "location": {"lat": "north"}}',
+            "application/json",
+            422,
+            "request.validation_failed",
+        ),
+        (b"[1, 2]", "application/json", 422, "request.validation_failed"),
+    ],
+)
+async def test_bad_input_is_a_clear_problem_and_changes_nothing(
+    client: httpx.AsyncClient,
+    footprint: TakeFootprint,
+    content: bytes,
+    content_type: str,
+    status: int,
+    code: str,
+) -> None:
+    before = await footprint()
+    response = await client.post(
+        "/v1/reports", content=content, headers={"Content-Type": content_type}
+    )
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.json()["code"] == code
+    assert await footprint() == before
+
+
+async def test_wrong_types_name_the_fields(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/v1/reports", json=dumping(location={"lat": "north", "lon": 4.2}, description="")
+    )
+    assert response.status_code == 422
+    fields = {error["field"] for error in response.json()["errors"]}
+    assert fields == {"body.location.lat", "body.description"}
+
+
+async def test_idempotent_retry_returns_the_same_response_once(
+    client: httpx.AsyncClient, admin_engine: AsyncEngine, events_of: EventsOf
+) -> None:
+    key = str(uuid4())
+    first = await client.post("/v1/reports", json=dumping(), headers={"Idempotency-Key": key})
+    again = await client.post("/v1/reports", json=dumping(), headers={"Idempotency-Key": key})
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json()
+    assert again.headers["idempotent-replayed"] == "true"
+    report_id = first.json()["report_id"]
+    async with admin_engine.connect() as connection:
+        count = await connection.execute(
+            text("SELECT count(*) FROM intake.report WHERE tracking_number = :n"),
+            {"n": first.json()["tracking_number"]},
+        )
+        assert count.scalar_one() == 1
+    assert len(await events_of(report_id, expect=2, within=1.5)) == 1
+
+    changed = await client.post(
+        "/v1/reports", json=dumping(description="Iets anders"), headers={"Idempotency-Key": key}
+    )
+    assert changed.status_code == 422
+    assert changed.json()["code"] == "report.idempotency_key_reused"
+
+    # The key is the caller's: the same key from an account is another submission.
+    # (anonymous scope above; a bad key format is refused up front)
+    bad = await client.post("/v1/reports", json=dumping(), headers={"Idempotency-Key": "short"})
+    assert bad.status_code == 400
+
+
+async def test_concurrent_retries_make_one_report(
+    client: httpx.AsyncClient, admin_engine: AsyncEngine, events_of: EventsOf
+) -> None:
+    key = str(uuid4())
+    body = dumping(description="Tegelijk verstuurd")
+    responses = await asyncio.gather(
+        *(client.post("/v1/reports", json=body, headers={"Idempotency-Key": key}) for _ in range(8))
+    )
+    assert {r.status_code for r in responses} == {201}, [r.text for r in responses]
+    assert len({r.json()["report_id"] for r in responses}) == 1
+    assert len({r.json()["tracking_token"] for r in responses}) == 1
+    async with admin_engine.connect() as connection:
+        count = await connection.execute(
+            text("SELECT count(*) FROM intake.report WHERE id = :id"),
+            {"id": responses[0].json()["report_id"]},
+        )
+        assert count.scalar_one() == 1
+    assert len(await events_of(responses[0].json()["report_id"], expect=2, within=1.5)) == 1
+
+
+async def test_key_is_scoped_per_caller(client: httpx.AsyncClient, tokens: TokenFactory) -> None:
+    key = str(uuid4())
+    anonymous = await client.post("/v1/reports", json=dumping(), headers={"Idempotency-Key": key})
+    citizen = await tokens("citizen.eid")
+    account = await client.post(
+        "/v1/reports", json=dumping(), headers={"Idempotency-Key": key, **citizen.bearer}
+    )
+    assert anonymous.status_code == account.status_code == 201
+    assert anonymous.json()["report_id"] != account.json()["report_id"]
+
+
+async def test_a_point_on_a_shared_border_goes_to_the_lowest_nis(client: httpx.AsyncClient) -> None:
+    response = await client.post("/v1/reports", json=dumping(location={"lat": 50.75, "lon": 4.30}))
+    assert response.status_code == 201
+    assert response.json()["municipality"]["nis"] == LEEUW
+    east = await client.post(
+        "/v1/reports",
+        json=dumping(category="strasse", answers={}, location={"lat": 50.75, "lon": 4.35}),
+    )
+    assert east.json()["municipality"]["nis"] == EUPEN
