@@ -3,18 +3,22 @@
 from fastapi import FastAPI
 
 from cases import __version__
+from cases.api.endpoints import router
+from cases.canned.endpoints import router as canned_router
+from cases.creation.handlers import routing_decided_consumer
+from cases.directory.handlers import directory_consumer
 from cases.models import inbox, outbox
 from cases.settings import Settings
 from guichet_kit.app import build_app
 from guichet_kit.auth import AuthComponent
-from guichet_kit.bus import BusComponent, StreamSpec
+from guichet_kit.bus import CASES_STREAM, BusComponent
 from guichet_kit.db import DatabaseComponent
 from guichet_kit.storage import StorageComponent
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    return build_app(
+    app = build_app(
         settings=settings,
         title="Guichet cases",
         version=__version__,
@@ -22,11 +26,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             DatabaseComponent(settings),
             BusComponent(
                 settings,
-                streams=[StreamSpec.for_aggregates("CASES", ["case"])],
+                streams=[CASES_STREAM],
                 outbox=outbox,
                 inbox=inbox,
+                consumers=[directory_consumer(), routing_decided_consumer()],
             ),
             StorageComponent(settings),
             AuthComponent(settings),
         ],
     )
+    app.include_router(router)
+    app.include_router(canned_router)
+    return app

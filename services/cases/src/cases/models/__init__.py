@@ -13,3 +13,27 @@ class Base(DeclarativeBase):
 
 outbox = outbox_table(Base.metadata)
 inbox = inbox_table(Base.metadata)
+
+# Imported for their side effect on Base.metadata (Alembic, the migrations test).
+from cases.models import (  # noqa: E402
+    canned_response,
+    case,
+    case_counter,
+    case_history,
+    case_note,
+    case_supporter,
+    directory,
+)
+
+__all__ = [
+    "Base",
+    "canned_response",
+    "case",
+    "case_counter",
+    "case_history",
+    "case_note",
+    "case_supporter",
+    "directory",
+    "inbox",
+    "outbox",
+]

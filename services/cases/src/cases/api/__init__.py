@@ -1,0 +1,1 @@
+"""Staff API: `/v1/municipalities/{nis}/cases`."""

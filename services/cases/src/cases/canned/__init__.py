@@ -1,0 +1,1 @@
+"""Canned responses: ready-made public messages per municipality and language."""

@@ -1,0 +1,1 @@
+"""Cases born from routing's decisions (`routing.decided` v1)."""

@@ -1,0 +1,1 @@
+"""Projection of routing's tenant directory (`directory.published` v1)."""

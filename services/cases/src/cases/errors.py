@@ -1,0 +1,91 @@
+"""Errors of the cases service, rendered as translated problem documents."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from cases.messages import register_case_messages
+from cases.workflow.table import Requirement
+from guichet_contracts.values import CaseStatus
+from guichet_kit.errors import Conflict, NotFound, Unprocessable
+from guichet_kit.i18n import translate
+
+register_case_messages()
+
+
+def _status(status: CaseStatus, lang: str) -> str:
+    return translate(f"case.status.{status.value}", lang)
+
+
+class TransitionNotAllowed(Conflict):
+    code = "case.transition_not_allowed"
+
+    def __init__(
+        self, source: CaseStatus, target: CaseStatus, allowed: Iterable[CaseStatus]
+    ) -> None:
+        self.source, self.target, self.allowed = source, target, list(allowed)
+        super().__init__(
+            extra={
+                "from": source.value,
+                "to": target.value,
+                "allowed": [status.value for status in self.allowed],
+            }
+        )
+
+    def detail(self, lang: str) -> str:
+        allowed = ", ".join(_status(s, lang) for s in self.allowed) or "—"
+        return translate(
+            self.code,
+            lang,
+            source=_status(self.source, lang),
+            target=_status(self.target, lang),
+            allowed=allowed,
+        )
+
+
+class TransitionIncomplete(Unprocessable):
+    code = "case.transition_incomplete"
+
+    def __init__(self, target: CaseStatus, missing: Iterable[Requirement]) -> None:
+        self.target, self.missing = target, sorted(missing)
+        super().__init__(extra={"to": target.value, "missing": [m.value for m in self.missing]})
+
+    def detail(self, lang: str) -> str:
+        missing = ", ".join(translate(f"case.requirement.{m.value}", lang) for m in self.missing)
+        return translate(self.code, lang, target=_status(self.target, lang), missing=missing)
+
+
+class DuplicateTargetInvalid(Conflict):
+    code = "case.duplicate_target_invalid"
+
+
+class CaseNotFound(NotFound):
+    code = "case.not_found"
+
+
+class MunicipalityNotFound(NotFound):
+    code = "case.municipality_not_found"
+
+
+class DepartmentUnknown(Unprocessable):
+    code = "case.department_unknown"
+
+
+class InvalidArea(Unprocessable):
+    code = "case.invalid_area"
+
+
+class DirectoryMissing(RuntimeError):
+    """No directory snapshot for the tenant yet: the case number needs its prefix. The event
+    is retried (nak with backoff) until the snapshot arrives."""
+
+
+class CannedResponseNotFound(NotFound):
+    code = "case.canned_response_not_found"
+
+
+class CannedResponseUnknown(Unprocessable):
+    """A transition names a canned response missing in the reporter's language."""
+
+    code = "case.canned_response_unknown"
+    message_key = "case.canned_response_not_found"

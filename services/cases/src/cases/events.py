@@ -1,0 +1,34 @@
+"""Queueing the case events in the outbox of the current transaction."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cases.models import outbox
+from guichet_contracts.envelope import Envelope
+from guichet_contracts.ids import uuid7
+from guichet_contracts.payload import EventPayload
+from guichet_kit.bus import add_to_outbox
+from guichet_kit.logging.context import current_correlation_id
+
+
+def _correlation_id() -> uuid.UUID:
+    """The request's correlation id when it is a UUID (the middleware makes one), else new."""
+    current = current_correlation_id()
+    try:
+        return uuid.UUID(current) if current else uuid7()
+    except ValueError:
+        return uuid7()
+
+
+async def publish(
+    session: AsyncSession, tenant_id: str, payload: EventPayload, cause: Envelope | None = None
+) -> Envelope:
+    if cause is not None:
+        envelope = Envelope.following(cause, payload)
+    else:
+        envelope = Envelope.build(payload, tenant_id=tenant_id, correlation_id=_correlation_id())
+    await add_to_outbox(session, outbox, envelope)
+    return envelope

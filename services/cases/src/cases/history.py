@@ -1,0 +1,52 @@
+"""Appending to a case's history (the table refuses updates and deletes)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cases.models.case_history import CaseHistory
+from guichet_contracts.ids import uuid7
+from guichet_contracts.values import Actor, CaseStatus
+
+
+async def record(
+    session: AsyncSession,
+    *,
+    tenant_id: str,
+    case_id: uuid.UUID,
+    at: datetime,
+    action: str,
+    actor: Actor,
+    from_status: CaseStatus | None = None,
+    to_status: CaseStatus | None = None,
+    details: dict[str, Any] | None = None,
+) -> None:
+    await session.execute(
+        insert(CaseHistory).values(
+            id=uuid7(),
+            tenant_id=tenant_id,
+            case_id=case_id,
+            at=at,
+            action=action,
+            actor_kind=actor.kind.value,
+            actor_subject=actor.subject,
+            actor_name=actor.display_name,
+            from_status=from_status.value if from_status else None,
+            to_status=to_status.value if to_status else None,
+            details=details or {},
+        )
+    )
+
+
+async def entries(session: AsyncSession, case_id: uuid.UUID) -> list[CaseHistory]:
+    statement = (
+        select(CaseHistory)
+        .where(CaseHistory.case_id == case_id)
+        .order_by(CaseHistory.at, CaseHistory.id)
+    )
+    return list((await session.execute(statement)).scalars())

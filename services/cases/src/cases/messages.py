@@ -1,0 +1,140 @@
+"""The texts cases shows to people, in fr/nl/de/en."""
+
+from __future__ import annotations
+
+from guichet_kit.i18n import Catalog, register_messages
+
+STATUS_LABELS: Catalog = {
+    "case.status.new": {"en": "new", "fr": "nouveau", "nl": "nieuw", "de": "neu"},
+    "case.status.acknowledged": {
+        "en": "acknowledged",
+        "fr": "pris en compte",
+        "nl": "in behandeling genomen",
+        "de": "angenommen",
+    },
+    "case.status.in_progress": {
+        "en": "in progress",
+        "fr": "en cours",
+        "nl": "in uitvoering",
+        "de": "in Bearbeitung",
+    },
+    "case.status.planned": {"en": "planned", "fr": "planifié", "nl": "gepland", "de": "geplant"},
+    "case.status.on_hold": {
+        "en": "on hold",
+        "fr": "en attente",
+        "nl": "in wacht",
+        "de": "zurückgestellt",
+    },
+    "case.status.resolved": {"en": "resolved", "fr": "résolu", "nl": "opgelost", "de": "erledigt"},
+    "case.status.closed": {
+        "en": "closed",
+        "fr": "clôturé",
+        "nl": "afgesloten",
+        "de": "geschlossen",
+    },
+    "case.status.rejected": {
+        "en": "rejected",
+        "fr": "refusé",
+        "nl": "geweigerd",
+        "de": "abgelehnt",
+    },
+    "case.status.duplicate": {
+        "en": "duplicate",
+        "fr": "doublon",
+        "nl": "dubbele melding",
+        "de": "Duplikat",
+    },
+}
+
+ERRORS: Catalog = {
+    "case.transition_not_allowed": {
+        "en": "A case cannot go from '{source}' to '{target}'. From '{source}' it can go to: "
+        "{allowed}.",
+        "fr": "Un dossier ne peut pas passer de « {source} » à « {target} ». Depuis « {source} »,"
+        " il peut passer à : {allowed}.",
+        "nl": "Een dossier kan niet van '{source}' naar '{target}' gaan. Vanuit '{source}' kan"
+        " het naar: {allowed}.",
+        "de": "Ein Vorgang kann nicht von '{source}' zu '{target}' wechseln. Von '{source}' aus"
+        " möglich: {allowed}.",
+    },
+    "case.transition_incomplete": {
+        "en": "Moving a case to '{target}' requires: {missing}.",
+        "fr": "Pour passer un dossier à « {target} », il faut : {missing}.",
+        "nl": "Om een dossier naar '{target}' te zetten is nodig: {missing}.",
+        "de": "Um einen Vorgang auf '{target}' zu setzen, ist erforderlich: {missing}.",
+    },
+    "case.duplicate_target_invalid": {
+        "en": "Case {number} cannot take this case in: it is this case itself or no longer open.",
+        "fr": "Le dossier {number} ne peut pas recevoir ce dossier : c'est le même dossier ou il"
+        " n'est plus ouvert.",
+        "nl": "Dossier {number} kan dit dossier niet opnemen: het is hetzelfde dossier of het is"
+        " niet meer open.",
+        "de": "Vorgang {number} kann diesen Vorgang nicht aufnehmen: es ist derselbe Vorgang oder"
+        " er ist nicht mehr offen.",
+    },
+    "case.not_found": {
+        "en": "There is no case {number} in this municipality.",
+        "fr": "Il n'y a pas de dossier {number} dans cette commune.",
+        "nl": "Er is geen dossier {number} in deze gemeente.",
+        "de": "In dieser Gemeinde gibt es keinen Vorgang {number}.",
+    },
+    "case.municipality_not_found": {
+        "en": "Municipality {nis} was not found.",
+        "fr": "La commune {nis} est introuvable.",
+        "nl": "Gemeente {nis} werd niet gevonden.",
+        "de": "Die Gemeinde {nis} wurde nicht gefunden.",
+    },
+    "case.department_unknown": {
+        "en": "Department {code} does not exist in this municipality.",
+        "fr": "Le service {code} n'existe pas dans cette commune.",
+        "nl": "De dienst {code} bestaat niet in deze gemeente.",
+        "de": "Die Abteilung {code} gibt es in dieser Gemeinde nicht.",
+    },
+    "case.canned_response_not_found": {
+        "en": "There is no canned response {code} in language {language}.",
+        "fr": "Il n'y a pas de réponse type {code} en langue {language}.",
+        "nl": "Er is geen standaardantwoord {code} in taal {language}.",
+        "de": "Es gibt keine Textvorlage {code} in der Sprache {language}.",
+    },
+    "case.invalid_area": {
+        "en": "The area filter is invalid: {reason}.",
+        "fr": "Le filtre de zone est invalide : {reason}.",
+        "nl": "De zonefilter is ongeldig: {reason}.",
+        "de": "Der Gebietsfilter ist ungültig: {reason}.",
+    },
+}
+
+REQUIREMENT_LABELS: Catalog = {
+    "case.requirement.planned_for": {
+        "en": "a planned date (planned_for)",
+        "fr": "une date planifiée (planned_for)",
+        "nl": "een geplande datum (planned_for)",
+        "de": "ein geplantes Datum (planned_for)",
+    },
+    "case.requirement.reason": {
+        "en": "a reason (reason)",
+        "fr": "un motif (reason)",
+        "nl": "een reden (reason)",
+        "de": "eine Begründung (reason)",
+    },
+    "case.requirement.duplicate_of": {
+        "en": "the case it duplicates (duplicate_of)",
+        "fr": "le dossier dont il est le doublon (duplicate_of)",
+        "nl": "het dossier waarvan het een dubbel is (duplicate_of)",
+        "de": "den Vorgang, dessen Duplikat er ist (duplicate_of)",
+    },
+}
+
+PUBLIC_TEXTS: Catalog = {
+    "case.public.planned": {
+        "en": "Planned for {date}.",
+        "fr": "Planifié pour le {date}.",
+        "nl": "Gepland op {date}.",
+        "de": "Geplant für den {date}.",
+    },
+}
+
+
+def register_case_messages() -> None:
+    for catalog in (STATUS_LABELS, ERRORS, REQUIREMENT_LABELS, PUBLIC_TEXTS):
+        register_messages(catalog)

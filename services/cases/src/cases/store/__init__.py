@@ -1,0 +1,1 @@
+"""SQL over the case tables, shared by the consumer, the workflow and the API."""

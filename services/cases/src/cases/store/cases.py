@@ -1,0 +1,75 @@
+"""Reading and locking cases (RLS already limits every query to the bound tenant)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import exists, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cases.models.case import Case
+from cases.models.case_note import CaseNote
+from cases.models.case_supporter import CaseSupporter
+
+
+async def by_id(session: AsyncSession, case_id: uuid.UUID, *, lock: bool = False) -> Case | None:
+    statement = select(Case).where(Case.id == case_id)
+    if lock:
+        statement = statement.with_for_update()
+    return (await session.execute(statement)).scalar_one_or_none()
+
+
+async def by_number(session: AsyncSession, number: str, *, lock: bool = False) -> Case | None:
+    statement = select(Case).where(Case.number == number)
+    if lock:
+        statement = statement.with_for_update()
+    return (await session.execute(statement)).scalar_one_or_none()
+
+
+async def lock_numbers(session: AsyncSession, numbers: Sequence[str]) -> dict[str, Case]:
+    """Row-lock several cases in id order, so two transactions locking the same pair can't
+    deadlock."""
+    statement = (
+        select(Case).where(Case.number.in_(list(numbers))).order_by(Case.id).with_for_update()
+    )
+    return {case.number: case for case in (await session.execute(statement)).scalars()}
+
+
+async def report_known(session: AsyncSession, report_id: uuid.UUID) -> bool:
+    """True when the report already opened a case or supports one."""
+    as_case = exists().where(Case.report_id == report_id)
+    as_supporter = exists().where(CaseSupporter.report_id == report_id)
+    statement = select(as_case | as_supporter)
+    return bool((await session.execute(statement)).scalar_one())
+
+
+async def location(session: AsyncSession, case_id: uuid.UUID) -> tuple[float, float]:
+    """(lon, lat) of the case."""
+    statement = select(func.ST_X(Case.location), func.ST_Y(Case.location)).where(Case.id == case_id)
+    lon, lat = (await session.execute(statement)).one()
+    return float(lon), float(lat)
+
+
+async def supporters_of(session: AsyncSession, case_id: uuid.UUID) -> list[CaseSupporter]:
+    statement = (
+        select(CaseSupporter)
+        .where(CaseSupporter.case_id == case_id)
+        .order_by(CaseSupporter.supported_at, CaseSupporter.id)
+    )
+    return list((await session.execute(statement)).scalars())
+
+
+async def move_supporters(session: AsyncSession, source: uuid.UUID, target: uuid.UUID) -> None:
+    await session.execute(
+        update(CaseSupporter).where(CaseSupporter.case_id == source).values(case_id=target)
+    )
+
+
+async def notes_of(session: AsyncSession, case_id: uuid.UUID) -> list[CaseNote]:
+    statement = (
+        select(CaseNote)
+        .where(CaseNote.case_id == case_id)
+        .order_by(CaseNote.created_at, CaseNote.id)
+    )
+    return list((await session.execute(statement)).scalars())

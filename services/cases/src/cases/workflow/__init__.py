@@ -1,0 +1,1 @@
+"""The case workflow: the transition table and the operations staff perform on a case."""

@@ -1,0 +1,259 @@
+"""What staff do to a case: change its status, assign it, write a note.
+
+Every operation works on a case the caller has row-locked (``SELECT ... FOR UPDATE``), writes
+one history entry per change and queues one event per change, in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cases import clock, events, history
+from cases.directory import repository as directory
+from cases.errors import (
+    DepartmentUnknown,
+    DuplicateTargetInvalid,
+    TransitionIncomplete,
+    TransitionNotAllowed,
+)
+from cases.models.case import Case
+from cases.models.case_note import CaseNote
+from cases.models.case_supporter import CaseSupporter
+from cases.store import cases as store
+from cases.workflow.table import CLOSED_STATUSES, Move, Requirement, allowed_targets
+from guichet_contracts.events.case import (
+    CaseAssigned,
+    CaseCommented,
+    CaseMerged,
+    CaseStatusChanged,
+)
+from guichet_contracts.ids import uuid7
+from guichet_contracts.values import Actor, CaseStatus
+from guichet_kit.i18n import translate
+
+DATE_FORMATS = {"de": "%d.%m.%Y"}
+DEFAULT_DATE_FORMAT = "%d/%m/%Y"
+
+
+@dataclass(frozen=True)
+class TransitionRequest:
+    to: CaseStatus
+    public_message: str | None = None
+    reason: str | None = None
+    planned_for: date | None = None
+
+
+def check_move(case: Case, request: TransitionRequest, target: Case | None) -> Move:
+    """Raise unless the table allows the move and the request carries what it needs."""
+    move = Move(CaseStatus(case.status), request.to)
+    if not move.allowed:
+        raise TransitionNotAllowed(move.source, move.target, allowed_targets(move.source))
+    given = {
+        Requirement.PLANNED_FOR: request.planned_for is not None,
+        Requirement.REASON: bool(request.reason and request.reason.strip()),
+        Requirement.DUPLICATE_OF: target is not None,
+    }
+    missing = [need for need in move.requirements if not given[need]]
+    if missing:
+        raise TransitionIncomplete(move.target, missing)
+    return move
+
+
+def planned_message(planned_for: date, language: str) -> str:
+    text = planned_for.strftime(DATE_FORMATS.get(language, DEFAULT_DATE_FORMAT))
+    return translate("case.public.planned", language, date=text)
+
+
+async def transition(
+    session: AsyncSession,
+    case: Case,
+    request: TransitionRequest,
+    actor: Actor,
+    *,
+    duplicate_of: Case | None = None,
+) -> None:
+    """`duplicate_of` (row-locked too) is only used when the target status is `duplicate`."""
+    move = check_move(case, request, duplicate_of)
+    at = clock.now()
+    public_message = request.public_message
+    if move.target == CaseStatus.PLANNED and request.planned_for is not None:
+        public_message = public_message or planned_message(
+            request.planned_for, case.reporter_language
+        )
+        case.planned_for = request.planned_for
+    case.status = move.target.value
+    case.updated_at = at
+    details: dict[str, str] = {}
+    for key, value in (
+        ("public_message", public_message),
+        ("reason", request.reason),
+        ("planned_for", request.planned_for.isoformat() if request.planned_for else None),
+        ("duplicate_of", duplicate_of.number if duplicate_of else None),
+    ):
+        if value:
+            details[key] = value
+    await history.record(
+        session,
+        tenant_id=case.tenant_id,
+        case_id=case.id,
+        at=at,
+        action="reopened" if move.is_reopen else "status_changed",
+        actor=actor,
+        from_status=move.source,
+        to_status=move.target,
+        details=details,
+    )
+    payload = CaseStatusChanged(
+        case_id=case.id,
+        case_number=case.number,
+        from_status=move.source,
+        to_status=move.target,
+        public_message=public_message,
+        actor=actor,
+        changed_at=at,
+    )
+    await events.publish(session, case.tenant_id, payload)
+    if move.target == CaseStatus.DUPLICATE and duplicate_of is not None:
+        await merge_into(session, case, duplicate_of, actor, at)
+
+
+async def merge_into(
+    session: AsyncSession, source: Case, target: Case, actor: Actor, at: datetime
+) -> None:
+    """`source` became a duplicate of `target`: its report and supporters now back `target`."""
+    if target.id == source.id or CaseStatus(target.status) in CLOSED_STATUSES:
+        raise DuplicateTargetInvalid(number=target.number)
+    await store.move_supporters(session, source.id, target.id)
+    session.add(
+        CaseSupporter(
+            id=uuid7(),
+            tenant_id=source.tenant_id,
+            case_id=target.id,
+            report_id=source.report_id,
+            tracking_number=source.tracking_number,
+            reporter_language=source.reporter_language,
+            reporter_contactable=source.reporter_contactable,
+            merged_from_case_id=source.id,
+            supported_at=at,
+        )
+    )
+    target.supporters += source.supporters
+    target.updated_at = at
+    source.duplicate_of_case_id = target.id
+    await session.flush()
+    await history.record(
+        session,
+        tenant_id=target.tenant_id,
+        case_id=target.id,
+        at=at,
+        action="merged",
+        actor=actor,
+        details={"merged_case": source.number, "supporters": target.supporters},
+    )
+    payload = CaseMerged(
+        case_id=target.id,
+        case_number=target.number,
+        merged_case_id=source.id,
+        supporters=target.supporters,
+        merged_at=at,
+    )
+    await events.publish(session, target.tenant_id, payload)
+
+
+@dataclass(frozen=True)
+class Assignment:
+    department: str
+    team: str | None = None
+    assignee_subject: str | None = None
+    assignee_name: str | None = None
+
+
+async def assign(session: AsyncSession, case: Case, assignment: Assignment, actor: Actor) -> None:
+    if not await directory.department_exists(session, assignment.department):
+        raise DepartmentUnknown(code=assignment.department)
+    at = clock.now()
+    previous = {
+        "department": case.lead_department,
+        "team": case.team,
+        "assignee": case.assignee_subject,
+    }
+    case.lead_department = assignment.department
+    case.departments = [
+        assignment.department,
+        *(code for code in case.departments if code != assignment.department),
+    ]
+    case.team = assignment.team
+    case.assignee_subject = assignment.assignee_subject
+    case.assignee_name = assignment.assignee_name
+    case.updated_at = at
+    await history.record(
+        session,
+        tenant_id=case.tenant_id,
+        case_id=case.id,
+        at=at,
+        action="assigned",
+        actor=actor,
+        details={
+            "previous": previous,
+            "department": assignment.department,
+            "team": assignment.team,
+            "assignee": assignment.assignee_subject,
+        },
+    )
+    payload = CaseAssigned(
+        case_id=case.id,
+        case_number=case.number,
+        department_code=assignment.department,
+        team=assignment.team,
+        assignee_subject=assignment.assignee_subject,
+        actor=actor,
+        assigned_at=at,
+    )
+    await events.publish(session, case.tenant_id, payload)
+
+
+Visibility = Literal["internal", "public"]
+
+
+async def add_note(
+    session: AsyncSession, case: Case, text: str, visibility: Visibility, actor: Actor
+) -> CaseNote:
+    """An internal note's text stays in this service: its event carries no text."""
+    at = clock.now()
+    note = CaseNote(
+        id=uuid7(),
+        tenant_id=case.tenant_id,
+        case_id=case.id,
+        visibility=visibility,
+        text=text,
+        author_subject=actor.subject or "",
+        author_name=actor.display_name,
+        created_at=at,
+    )
+    session.add(note)
+    case.updated_at = at
+    await session.flush()
+    await history.record(
+        session,
+        tenant_id=case.tenant_id,
+        case_id=case.id,
+        at=at,
+        action="note_added",
+        actor=actor,
+        details={"note_id": str(note.id), "visibility": visibility},
+    )
+    payload = CaseCommented(
+        case_id=case.id,
+        case_number=case.number,
+        comment_id=note.id,
+        visibility=visibility,
+        author=actor,
+        text=text if visibility == "public" else None,
+        commented_at=at,
+    )
+    await events.publish(session, case.tenant_id, payload)
+    return note

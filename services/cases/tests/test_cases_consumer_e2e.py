@@ -1,0 +1,149 @@
+"""Over real NATS: directory snapshots and routing decisions published on their streams become
+cases, published on CASES; duplicates merge; redeliveries change nothing."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from typing import Any, Protocol
+
+import httpx
+import nats
+import pytest
+from nats.js import JetStreamContext
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from cases.clock import local, now
+from cases.main import create_app
+from cases.settings import Settings
+from guichet_contracts.envelope import Envelope
+from guichet_kit.bus import DIRECTORY_STREAM, ROUTING_STREAM, ensure_streams
+from guichet_testing.apps import serve
+from guichet_testing.database import ServiceDatabase
+from guichet_testing.stack import StackInfo
+
+STREAMS = [DIRECTORY_STREAM, ROUTING_STREAM]
+
+
+class Reader(Protocol):
+    async def until(
+        self,
+        stream: str,
+        subject: str,
+        ready: Callable[[list[dict[str, Any]]], bool],
+        wait: float = 10.0,
+    ) -> list[dict[str, Any]]: ...
+
+
+@pytest.fixture(scope="module")
+async def js(private_nats: str) -> AsyncIterator[JetStreamContext]:
+    connection = await nats.connect(private_nats)
+    jetstream = connection.jetstream()
+    await ensure_streams(jetstream, STREAMS)
+    try:
+        yield jetstream
+    finally:
+        await connection.close()
+
+
+@pytest.fixture(scope="module")
+async def running_service(
+    stack: StackInfo, cases_db: ServiceDatabase, private_nats: str, js: JetStreamContext
+) -> AsyncIterator[httpx.AsyncClient]:
+    settings = Settings(
+        environment="test",
+        database_url=cases_db.app_role.url,
+        database_migration_url=cases_db.migration_role.url,
+        database_app_role=cases_db.app_role.name,
+        database_pool_size=5,
+        nats_url=private_nats,
+        s3_endpoint=stack.s3_endpoint,
+        s3_access_key=stack.s3_access_key,
+        s3_secret_key=stack.s3_secret_key,
+        oidc_issuers=[stack.oidc_issuer],
+    )
+    async with serve(create_app(settings)) as http:
+        yield http
+
+
+async def publish(js: JetStreamContext, envelope: Envelope, *, msg_id: bool = True) -> None:
+    headers = {"Nats-Msg-Id": str(envelope.id)} if msg_id else None
+    await js.publish(envelope.subject, envelope.to_bytes(), headers=headers)
+
+
+async def rows(admin_engine: AsyncEngine, sql: str, **params: Any) -> list[tuple[Any, ...]]:
+    async with admin_engine.connect() as conn:
+        return [tuple(row) for row in await conn.execute(text(sql), params)]
+
+
+async def eventually(
+    admin_engine: AsyncEngine, sql: str, expected: list[tuple[Any, ...]], **params: Any
+) -> list[tuple[Any, ...]]:
+    found: list[tuple[Any, ...]] = []
+    for _ in range(100):
+        found = await rows(admin_engine, sql, **params)
+        if found == expected:
+            break
+        await asyncio.sleep(0.1)
+    return found
+
+
+async def test_decisions_become_cases_over_nats(
+    running_service: httpx.AsyncClient,
+    js: JetStreamContext,
+    admin_engine: AsyncEngine,
+    stream_reader: Reader,
+    make_decision: Callable[..., Envelope],
+    make_directory: Callable[..., Envelope],
+) -> None:
+    nis, prefix = "98765", "NATS"
+    # the decision may arrive before the directory: it is retried until the prefix is known
+    first = make_decision(nis)
+    await publish(js, first)
+    await asyncio.sleep(0.5)
+    await publish(js, make_directory(nis, prefix, 1, ["roads"]))
+    report_id = first.data["report"]["report_id"]
+    case_sql = "SELECT number, supporters FROM cases.case WHERE report_id = :r"
+    found = await eventually(
+        admin_engine, case_sql, [(f"{prefix}-{local(now()).year}-000001", 1)], r=report_id
+    )
+    number = found[0][0] if found else None
+    assert number is not None
+    assert number.startswith(f"{prefix}-")
+
+    created = await stream_reader.until(
+        "CASES",
+        f"guichet.{nis}.case.created.v1",
+        lambda es: any(e["data"]["report_id"] == report_id for e in es),
+    )
+    mine = [e for e in created if e["data"]["report_id"] == report_id]
+    assert len(mine) == 1
+    assert mine[0]["causation_id"] == str(first.id)
+    assert mine[0]["correlation_id"] == str(first.correlation_id)
+
+    # redelivery (same event, no de-duplication header) and a replayed decision: one case
+    await publish(js, first, msg_id=False)
+    case_id = (
+        await rows(admin_engine, "SELECT id FROM cases.case WHERE report_id = :r", r=report_id)
+    )[0][0]
+    duplicate = make_decision(nis, outcome="duplicate", duplicate_of=case_id)
+    await publish(js, duplicate)
+    await publish(js, duplicate, msg_id=False)
+    assert await eventually(admin_engine, case_sql, [(number, 2)], r=report_id) == [(number, 2)]
+    merged = await stream_reader.until(
+        "CASES",
+        f"guichet.{nis}.case.merged.v1",
+        lambda es: any(e["data"]["case_id"] == str(case_id) for e in es),
+    )
+    assert [e["data"]["supporters"] for e in merged if e["data"]["case_id"] == str(case_id)] == [2]
+    await asyncio.sleep(0.5)
+    counts = await rows(
+        admin_engine,
+        "SELECT (SELECT count(*) FROM cases.case WHERE tenant_id = :t),"
+        " (SELECT count(*) FROM cases.case_supporter WHERE tenant_id = :t)",
+        t=nis,
+    )
+    assert counts == [(1, 1)]
+    ready = await running_service.get("/readyz")
+    assert ready.status_code == 200, ready.text
