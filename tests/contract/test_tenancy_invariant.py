@@ -9,6 +9,17 @@ from tests.services import SERVICE_NAMES
 EXEMPTIONS = {
     **INFRASTRUCTURE_EXEMPTIONS,
     ("routing", "municipality"): "public reference data: names and boundaries of the towns",
+    ("cases", "directory_municipality"): (
+        "public reference data projected from directory.published: names, languages and "
+        "case-number prefix of the towns"
+    ),
+    ("intake", "municipality"): "public reference data: intake's projection of the directory",
+    ("intake", "report_locator"): (
+        "tracking number -> municipality, read before the tenant is known; token hash only"
+    ),
+    ("intake", "idempotency_record"): (
+        "client idempotency keys, matched before the tenant is resolved; scoped by caller"
+    ),
 }
 
 
