@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import re
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -74,6 +75,10 @@ async def test_json_report_is_accepted_stored_and_published(
     assert event["tenant_id"] == LEEUW
     report = event["data"]["report"]
     assert report["tracking_number"] == body["tracking_number"]
+    assert (
+        report["tracking_token_sha256"]
+        == hashlib.sha256(body["tracking_token"].encode()).hexdigest()
+    )
     assert report["category_code"] == "sluikstort"
     assert report["answers"] == {"volume_m3": "1.5", "hazard": "no"}
     assert report["reporter"]["kind"] == "contact"

@@ -47,6 +47,12 @@ class ReportContent(ContractModel):
 
     report_id: UUID
     tracking_number: str
+    tracking_token_sha256: str | None = Field(
+        default=None,
+        pattern=r"^[0-9a-f]{64}$",
+        description="SHA-256 (hex) of the reporter's secret tracking token: lets a service "
+        "check a presented token without holding the key that makes them",
+    )
     submitted_at: AwareDatetime
     channel: Channel
     received_via: str | None = Field(

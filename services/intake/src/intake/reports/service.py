@@ -238,7 +238,7 @@ async def _record(
         ),
         submitted_at=submitted_at,
     )
-    content = _content(submission, target, report_id, tracking_number, submitted_at, photos)
+    content = _content(submission, target, report_id, tracking_number, token, submitted_at, photos)
     async with ctx.sessions() as session, session.begin():
         await set_tenant(session, nis)
         if submission.idempotency_key is not None:
@@ -302,6 +302,7 @@ def _content(
     target: _Target,
     report_id: UUID,
     tracking_number: str,
+    token: str,
     submitted_at: datetime,
     photos: Sequence[_StoredPhoto],
 ) -> ReportContent:
@@ -309,6 +310,7 @@ def _content(
     return ReportContent(
         report_id=report_id,
         tracking_number=tracking_number,
+        tracking_token_sha256=token_hash(token).hex(),
         submitted_at=submitted_at,
         channel=draft.channel,
         received_via=_received_via(submission, target.municipality.nis),
