@@ -170,7 +170,10 @@ async def test_a_transition_not_in_the_table_is_refused_with_409_and_the_reason(
         assert (problem["from"], problem["to"]) == ("new", "closed")
         assert "acknowledged" in problem["allowed"]
         assert "closed" not in problem["allowed"]
-        assert problem["detail"].startswith("Un dossier ne peut pas passer de « new » à « closed »")
+        assert problem["detail"].startswith(
+            "Un dossier ne peut pas passer de « nouveau » à « clôturé ». Depuis « nouveau », "
+            "il peut passer à : pris en compte"
+        )
         assert (await case_detail(http, platform, tokens, new_case))["status"] == "new"
 
         allowed = await http.post(url, json={"to": "acknowledged"}, headers=bearer)
