@@ -10,6 +10,8 @@ from guichet_kit.storage import StorageComponent
 from intake import __version__
 from intake.directory.handlers import directory_consumer
 from intake.models import inbox, outbox
+from intake.open311.endpoints import build_open311_router
+from intake.open311.handlers import cases_consumer
 from intake.reports.component import PhotoComponent
 from intake.reports.endpoints import build_router, limits_from
 from intake.settings import Settings
@@ -21,7 +23,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings=settings,
         title="Guichet intake",
         version=__version__,
-        routers=[build_router(settings)],
+        routers=[build_router(settings), build_open311_router(settings)],
         components=[
             DatabaseComponent(settings),
             BusComponent(
@@ -29,7 +31,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 streams=[INTAKE_STREAM],
                 outbox=outbox,
                 inbox=inbox,
-                consumers=[directory_consumer()],
+                consumers=[directory_consumer(), cases_consumer()],
             ),
             StorageComponent(settings),
             AuthComponent(settings),

@@ -21,6 +21,8 @@ class Settings(KitSettings):
     photo_thumbnail_side: int = 400
     photo_jpeg_quality: int = 85
     photo_workers: int = 2
+    # Open311 discovery: whom client developers contact about the API.
+    open311_contact: str = "Guichet operators <open311@guichet.be>"
 
     @model_validator(mode="after")
     def _refuse_dev_tracking_key_in_production(self) -> "Settings":

@@ -16,6 +16,8 @@ inbox = inbox_table(Base.metadata)
 
 # The table modules import `Base` from here: import them last so `Base.metadata` is complete
 # for whoever imports `intake.models` (Alembic's env.py, the application).
+from intake.models.case_report import CaseReport  # noqa: E402
+from intake.models.case_view import CaseView  # noqa: E402
 from intake.models.category import Category  # noqa: E402
 from intake.models.idempotency import IdempotencyRecord  # noqa: E402
 from intake.models.locator import ReportLocator  # noqa: E402
@@ -25,6 +27,8 @@ from intake.models.report import Report  # noqa: E402
 
 __all__ = [
     "Base",
+    "CaseReport",
+    "CaseView",
     "Category",
     "IdempotencyRecord",
     "Municipality",

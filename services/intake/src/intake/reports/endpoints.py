@@ -107,13 +107,13 @@ def build_router(settings: Settings) -> APIRouter:
             raise ChannelReserved(channel=draft.channel.value)
         submission = Submission(
             draft=draft,
-            correlation_id=_correlation_id(),
+            correlation_id=request_correlation_id(),
             fallback_language=_language(request, principal),
             photos=photos,
             principal=principal,
             idempotency_key=idempotency_key,
         )
-        receipt = await submit_report(_context(request, settings), submission)
+        receipt = await submit_report(intake_context(request, settings), submission)
         headers = {"Location": f"/v1/reports/{receipt.body.tracking_number}"}
         if receipt.replayed:
             headers["Idempotent-Replayed"] = "true"
@@ -157,7 +157,7 @@ def _check_idempotency_key(key: str | None) -> None:
         raise InvalidIdempotencyKey()
 
 
-def _correlation_id() -> uuid.UUID:
+def request_correlation_id() -> uuid.UUID:
     current = current_correlation_id()
     try:
         return uuid.UUID(current) if current else uuid7()
@@ -171,7 +171,7 @@ def _language(request: Request, principal: Principal | None) -> Language:
     return chosen  # type: ignore[return-value]
 
 
-def _context(request: Request, settings: Settings) -> IntakeContext:
+def intake_context(request: Request, settings: Settings) -> IntakeContext:
     return IntakeContext(
         sessions=request.app.state.session_factory,
         storage=get_storage(request),

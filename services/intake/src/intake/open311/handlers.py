@@ -1,0 +1,127 @@
+"""CASES stream → intake's case projection, the status Open311 shows for a report.
+
+Consumed (durable `intake-cases`): case.created, case.status_changed, case.assigned,
+case.commented (public ones: the text is the status notes) and case.merged. An event about a
+case not projected yet (its case.created is still to come, e.g. redelivered later) fails and
+is retried with backoff, then dead-lettered.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from guichet_contracts.envelope import Envelope
+from guichet_contracts.events.case import (
+    CaseAssigned,
+    CaseCommented,
+    CaseCreated,
+    CaseMerged,
+    CaseStatusChanged,
+)
+from guichet_contracts.payload import EventPayload
+from guichet_kit.bus import CASES_STREAM, ConsumerSpec, event_filter
+from intake.open311 import projection
+
+logger = logging.getLogger(__name__)
+
+DURABLE = "intake-cases"
+
+
+class CaseNotProjectedError(LookupError):
+    """An event about a case whose case.created has not been applied yet."""
+
+
+async def on_case_created(session: AsyncSession, envelope: Envelope) -> None:
+    event = envelope.payload(CaseCreated)
+    await projection.add_case(
+        session,
+        {
+            "tenant_id": envelope.tenant_id,
+            "case_id": event.case_id,
+            "case_number": event.case_number,
+            "status": event.status.value,
+            "confidentiality": event.confidentiality.value,
+            "department": event.departments[0],
+            "due_at": event.due_at,
+            "created_at": event.created_at,
+            "updated_at": event.created_at,
+        },
+    )
+    await projection.link_report(session, envelope.tenant_id, event.report_id, event.case_id)
+
+
+async def on_status_changed(session: AsyncSession, envelope: Envelope) -> None:
+    event = envelope.payload(CaseStatusChanged)
+    values: dict[str, Any] = {"status": event.to_status.value}
+    if event.public_message:
+        values["status_notes"] = event.public_message
+    await _update(session, event.case_id, event.changed_at, values)
+
+
+async def on_assigned(session: AsyncSession, envelope: Envelope) -> None:
+    event = envelope.payload(CaseAssigned)
+    await _update(session, event.case_id, event.assigned_at, {"department": event.department_code})
+
+
+async def on_commented(session: AsyncSession, envelope: Envelope) -> None:
+    event = envelope.payload(CaseCommented)
+    if event.visibility != "public" or not event.text:
+        return
+    await _update(session, event.case_id, event.commented_at, {"status_notes": event.text})
+
+
+async def on_merged(session: AsyncSession, envelope: Envelope) -> None:
+    event = envelope.payload(CaseMerged)
+    if not await projection.case_exists(session, event.case_id):
+        raise CaseNotProjectedError(f"case {event.case_id} is not projected yet")
+    if event.report_id is not None:
+        await projection.link_report(session, envelope.tenant_id, event.report_id, event.case_id)
+    if event.merged_case_id is not None:
+        await projection.move_reports(session, event.merged_case_id, event.case_id)
+
+
+async def _update(
+    session: AsyncSession, case_id: UUID, at: datetime, values: dict[str, Any]
+) -> None:
+    if await projection.update_case(session, case_id, at, values):
+        return
+    if not await projection.case_exists(session, case_id):
+        raise CaseNotProjectedError(f"case {case_id} is not projected yet")
+    logger.info("stale change of case %s at %s ignored", case_id, at.isoformat())
+
+
+Handler = Callable[[AsyncSession, Envelope], Awaitable[None]]
+
+HANDLERS: dict[type[EventPayload], Handler] = {
+    CaseCreated: on_case_created,
+    CaseStatusChanged: on_status_changed,
+    CaseAssigned: on_assigned,
+    CaseCommented: on_commented,
+    CaseMerged: on_merged,
+}
+_BY_TYPE = {(model.event_type, model.event_version): handler for model, handler in HANDLERS.items()}
+
+
+async def on_case_event(session: AsyncSession, envelope: Envelope) -> None:
+    handler = _BY_TYPE.get((envelope.type, envelope.version))
+    if handler is None:  # outside the filter: nothing to do
+        logger.warning("unexpected event %s v%d ignored", envelope.type, envelope.version)
+        return
+    await handler(session, envelope)
+
+
+def cases_consumer() -> ConsumerSpec:
+    return ConsumerSpec(
+        durable=DURABLE,
+        stream=CASES_STREAM,
+        filter_subjects=tuple(
+            event_filter(model.event_type, model.event_version) for model in HANDLERS
+        ),
+        handler=on_case_event,
+    )
