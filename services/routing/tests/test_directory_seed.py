@@ -13,11 +13,15 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from guichet_contracts.values import Priority
 from guichet_kit.db import set_tenant, tenant_transaction
 from guichet_testing.database import ServiceDatabase
 from routing.demo import load_demo_directory
 from routing.directory.seed import SeedReport, seed_demo
 from routing.models import Category, Department, Municipality, Subcategory
+from routing.rules import repository as rules
+from routing.rules.schemas import RuleBody, RuleSetBody
+from routing.rules.validation import validate_rule_set
 
 TENANT_MODELS = (Department, Category, Subcategory)
 LEEUW, SOIGNIES = "23077", "55040"
@@ -223,3 +227,31 @@ async def test_cli_seed_demo_runs_as_the_app_role(
     assert process.returncode == 0, stderr.decode()
     assert "5 municipalities, 0 rows inserted or updated" in stdout.decode()
     assert await stored_counts(admin_engine) == expected_counts()
+
+
+async def test_demo_rules_are_seeded_once_and_an_admins_rules_are_kept(
+    seeded: SeedReport, app_sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    demo = load_demo_directory().municipality(LEEUW)
+    async with tenant_transaction(app_sessions, LEEUW) as session:
+        stored = [rule for rule, _ in await rules.stored_rules(session)]
+    assert [r.name for r in stored] == [r.name for r in demo.rules]
+    assert stored[0].keywords == list(demo.rules[0].keywords)
+    assert stored[0].department_codes == ["ENV", "CLEAN"]
+
+    own = RuleBody(
+        name="Everything to the works department",
+        departments=["WORKS"],
+        priority=Priority.LOW,
+        sla_business_days=10,
+    )
+    async with tenant_transaction(app_sessions, LEEUW) as session:
+        valid = await validate_rule_set(
+            session, RuleSetBody(rules=[own]), await rules.directory(session)
+        )
+        await rules.replace_rules(session, LEEUW, valid)
+
+    assert (await seed_demo(app_sessions)).rows_changed == 0
+    async with tenant_transaction(app_sessions, LEEUW) as session:
+        kept = [rule.name for rule, _ in await rules.stored_rules(session)]
+    assert kept == [own.name]

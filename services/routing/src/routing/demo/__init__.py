@@ -18,6 +18,8 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from routing.rules.schemas import RuleBody
+
 __all__ = [
     "Category",
     "Confidentiality",
@@ -150,6 +152,9 @@ class Municipality(_Frozen):
     area_km2: Annotated[float, Field(gt=0, lt=1000)]
     departments: Annotated[tuple[Department, ...], Field(min_length=1)]
     categories: Annotated[tuple[Category, ...], Field(min_length=1)]
+    rules: tuple[RuleBody, ...] = Field(
+        default=(), description="Routing rules seeded once, when the town has none yet."
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Municipality:
@@ -169,6 +174,12 @@ class Municipality(_Frozen):
                     f"{self.nis}: category {category.code} routes to unknown department "
                     f"{category.default_department}"
                 )
+        for rule in self.rules:
+            unknown = (set(rule.departments) - codes) | (
+                set(rule.categories) - {c.code for c in self.categories}
+            )
+            if unknown:
+                raise ValueError(f"{self.nis}: rule {rule.name!r} names unknown codes {unknown}")
         return self
 
     def department(self, code: str) -> Department:

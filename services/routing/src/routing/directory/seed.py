@@ -23,6 +23,9 @@ from routing.directory.repository import (
     QuestionRow,
     SubcategoryRow,
 )
+from routing.rules import repository as rules
+from routing.rules.schemas import RuleSetBody
+from routing.rules.validation import validate_rule_set
 
 
 @dataclass(frozen=True)
@@ -86,9 +89,20 @@ async def seed_municipality(session: AsyncSession, town: DemoMunicipality) -> in
         for position, q in enumerate(c.questions)
     ]
     changed += await repository.upsert_questions(session, town.nis, questions)
+    changed += await _seed_rules_once(session, town)
     if changed or await published_revision(session, town.nis) is None:
         await publish_directory(session, town.nis)
     return changed
+
+
+async def _seed_rules_once(session: AsyncSession, town: DemoMunicipality) -> int:
+    """The demo rules go in only while the town has none: an administrator's edits stay."""
+    if not town.rules or await rules.stored_rules(session):
+        return 0
+    body = RuleSetBody(rules=list(town.rules))
+    valid = await validate_rule_set(session, body, await rules.directory(session))
+    await rules.replace_rules(session, town.nis, valid)
+    return len(valid)
 
 
 def _municipality_row(town: DemoMunicipality) -> MunicipalityRow:
