@@ -105,6 +105,12 @@ MESSAGES: Catalog = {
             "Senden Sie die Anfrage als application/x-www-form-urlencoded oder multipart/form-data."
         ),
     },
+    "open311.valid_codes": {
+        "en": "valid codes: {codes}",
+        "fr": "codes valables : {codes}",
+        "nl": "geldige codes: {codes}",
+        "de": "gültige Codes: {codes}",
+    },
     "open311.invalid_request": {
         "en": "The service request is not valid: {problems}",
         "fr": "La demande n'est pas valable : {problems}",
@@ -189,14 +195,15 @@ def error_response(
 def _guichet_error(request: Request, exc: GuichetError) -> Response:
     if exc.status >= 500:
         logger.error("open311 request failed: %s", exc, exc_info=exc)
-    description = exc.detail(request_language(request))
-    details = _details(exc.extra)
+    lang = request_language(request)
+    description = exc.detail(lang)
+    details = _details(exc.extra, lang)
     if details:
         description = f"{description} ({details})"
     return error_response(request, exc.status, exc.code, description, headers=exc.headers)
 
 
-def _details(extra: Mapping[str, Any]) -> str:
+def _details(extra: Mapping[str, Any], lang: str) -> str:
     """Intake's structured details as text (the spec's error has only a description)."""
     parts: list[str] = []
     for problem in extra.get("errors", []):
@@ -205,7 +212,8 @@ def _details(extra: Mapping[str, Any]) -> str:
         elif "field" in problem:
             parts.append(f"{problem['field']}: {problem['message']}")
     if "valid_codes" in extra:
-        parts.append("valid: " + ", ".join(str(code) for code in extra["valid_codes"]))
+        codes = ", ".join(str(code) for code in extra["valid_codes"])
+        parts.append(translate("open311.valid_codes", lang, codes=codes))
     return "; ".join(parts)
 
 
