@@ -29,6 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import nats
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -241,6 +242,24 @@ class Platform:
                 response.release_conn()
 
         return await asyncio.to_thread(read)
+
+    async def object_count(self) -> int:
+        """Objects in the platform's bucket (photos and thumbnails)."""
+        client = build_minio_client(s3_settings_for(self.stack, self.bucket))
+
+        def count() -> int:
+            return sum(1 for _ in client.list_objects(self.bucket, recursive=True))
+
+        return await asyncio.to_thread(count)
+
+    async def stream_messages(self, stream: str) -> int:
+        """Messages held by a JetStream stream of the platform."""
+        connection = await nats.connect(self.nats.url, name="e2e-inspect")
+        try:
+            info = await connection.jetstream().stream_info(stream)
+        finally:
+            await connection.close()
+        return int(info.state.messages)
 
     async def case_numbers(self, report_ids: Sequence[str]) -> dict[str, list[str]]:
         """report id → numbers of the cases opened for it (as superuser: every town)."""
