@@ -42,6 +42,7 @@ from guichet_testing.directory import (
     LEEUW,
     SOIGNIES,
     category,
+    handled,
     labels,
     publish,
     snapshot,
@@ -560,3 +561,36 @@ async def test_other_jurisdiction_sees_nothing_and_hand_over(
     assert row.language == "fr"  # Soignies' language, no Accept-Language sent
     assert (await get_one(client, handed["service_request_id"], SOIGNIES)).status_code == 404
     assert (await get_one(client, handed["service_request_id"], LEEUW)).status_code == 200
+
+
+async def test_case_events_out_of_order_or_stale(
+    client: httpx.AsyncClient, js: JetStreamContext, admin_engine: AsyncEngine
+) -> None:
+    receipt = await submit(client, service_code="wegdek")
+    number = receipt["service_request_id"]
+    case = case_created(receipt["token"], number)
+    newer = status_changed(case, CaseStatus.IN_PROGRESS, "Ploeg onderweg")
+    older = newer.model_copy(
+        update={
+            "to_status": CaseStatus.REJECTED,
+            "public_message": "Geweigerd",
+            "changed_at": newer.changed_at - timedelta(minutes=1),
+        }
+    )
+    await publish_case_event(js, newer)  # before its case exists: retried with backoff
+    await asyncio.sleep(0.3)
+    await publish_case_event(js, case)
+
+    def progressing(response: httpx.Response) -> bool:
+        return response.status_code == 200 and response.json()[0]["status_notes"] is not None
+
+    found = await eventually(partial(get_one, client, number), progressing, within=15)
+    assert found.json()[0]["status_notes"] == "Ploeg onderweg"
+
+    stale = await publish_case_event(js, older)
+    deadline = asyncio.get_running_loop().time() + 10
+    while not await handled(admin_engine, SCHEMA, "intake-cases", str(stale.id)):
+        assert asyncio.get_running_loop().time() < deadline, "stale event never handled"
+        await asyncio.sleep(0.1)
+    [request] = (await get_one(client, number)).json()
+    assert (request["status"], request["status_notes"]) == ("open", "Ploeg onderweg")
