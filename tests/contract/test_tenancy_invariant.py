@@ -17,6 +17,7 @@ EXEMPTIONS = {
     ("intake", "report_locator"): (
         "tracking number -> municipality, read before the tenant is known; token hash only"
     ),
+    ("cases", "case_locator"): "tracking number -> municipality, read before the tenant is known",
     ("intake", "idempotency_record"): (
         "client idempotency keys, matched before the tenant is resolved; scoped by caller"
     ),

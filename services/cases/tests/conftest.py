@@ -4,9 +4,11 @@ and builders of the events cases consumes."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import itertools
 import json
 import random
+import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,6 +45,15 @@ from guichet_testing.stack import StackInfo
 SCHEMA = "cases"
 LEEUW, SOIGNIES = "23077", "55040"
 SQUARE = {"type": "MultiPolygon", "coordinates": [[[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]]}
+
+
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def new_tracking_number() -> str:
+    """Intake's format: 12 Crockford base32 symbols in groups of four."""
+    symbols = "".join(secrets.choice(CROCKFORD) for _ in range(12))
+    return "-".join(symbols[i : i + 4] for i in range(0, 12, 4))
 
 
 def labels(text: str) -> Labels:
@@ -99,11 +110,22 @@ def decision(
     lat: float = 50.7842,
     contact: bool = True,
     description: str | None = None,
+    token: str | None = None,
+    subject: str | None = None,
+    tracking_number: str | None = None,
 ) -> Envelope:
-    """A `routing.decided` v1 envelope for a fresh report."""
+    """A `routing.decided` v1 envelope for a fresh report; `token` (the reporter's secret
+    tracking token, only its SHA-256 travels) and `subject` (logged-in reporter) identify the
+    reporter."""
     report_id = uuid7()
     reporter = (
-        Reporter(kind="contact", language="nl", name="A. Reporter", email="a@example.org")
+        Reporter(
+            kind="contact",
+            language="nl",
+            name="A. Reporter",
+            email="a@example.org",
+            account_subject=subject,
+        )
         if contact
         else Reporter(kind="anonymous", language="fr")
     )
@@ -118,7 +140,8 @@ def decision(
         rule=MatchedRule(rule_id=None, name="defaults", explanation="category defaults"),
         report=ReportContent(
             report_id=report_id,
-            tracking_number=f"T-{report_id.hex[:10]}",
+            tracking_number=tracking_number or new_tracking_number(),
+            tracking_token_sha256=hashlib.sha256(token.encode()).hexdigest() if token else None,
             submitted_at=datetime.now(UTC),
             channel=Channel.WEB,
             category_code=category,

@@ -7,7 +7,14 @@ from collections.abc import Iterable
 from cases.messages import register_case_messages
 from cases.workflow.table import Requirement
 from guichet_contracts.values import CaseStatus
-from guichet_kit.errors import Conflict, NotFound, Unprocessable
+from guichet_kit.errors import (
+    Conflict,
+    GuichetError,
+    NotFound,
+    PayloadTooLarge,
+    Unprocessable,
+    UnsupportedMediaType,
+)
 from guichet_kit.i18n import translate
 
 register_case_messages()
@@ -89,3 +96,50 @@ class CannedResponseUnknown(Unprocessable):
 
     code = "case.canned_response_unknown"
     message_key = "case.canned_response_not_found"
+
+
+class TrackingNotFound(NotFound):
+    """Unknown tracking number, wrong token, another account, staff: all the same answer."""
+
+    code = "case.tracking_not_found"
+
+
+class CommentEmpty(Unprocessable):
+    code = "case.comment_empty"
+
+
+class CommentTooLong(Unprocessable):
+    code = "case.comment_too_long"
+
+
+class TooManyComments(GuichetError):
+    status = 429
+    code = "case.too_many_comments"
+
+
+class UnsupportedContentType(UnsupportedMediaType):
+    code = "case.unsupported_content_type"
+
+
+class FileMissing(Unprocessable):
+    code = "case.file_missing"
+
+
+class FileTooLarge(PayloadTooLarge):
+    code = "case.file_too_large"
+
+
+class FileTooManyPixels(PayloadTooLarge):
+    code = "case.file_too_many_pixels"
+
+
+class FileTypeNotAllowed(UnsupportedMediaType):
+    code = "case.file_type_not_allowed"
+
+
+class FileUnreadable(Unprocessable):
+    code = "case.file_unreadable"
+
+
+class AttachmentNotFound(NotFound):
+    code = "case.attachment_not_found"

@@ -4,15 +4,20 @@ from fastapi import FastAPI
 
 from cases import __version__
 from cases.api.endpoints import router
+from cases.attachments.component import ImageComponent
+from cases.attachments.endpoints import build_router as attachments_router
 from cases.canned.endpoints import router as canned_router
 from cases.creation.handlers import routing_decided_consumer
 from cases.directory.handlers import directory_consumer
 from cases.models import inbox, outbox
+from cases.reporter.endpoints import build_router as reporter_router
 from cases.settings import Settings
+from cases.tenant_settings.endpoints import router as settings_router
 from guichet_kit.app import build_app
 from guichet_kit.auth import AuthComponent
 from guichet_kit.bus import CASES_STREAM, BusComponent
 from guichet_kit.db import DatabaseComponent
+from guichet_kit.images import ImageLimits
 from guichet_kit.storage import StorageComponent
 
 
@@ -31,10 +36,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 inbox=inbox,
                 consumers=[directory_consumer(), routing_decided_consumer()],
             ),
-            StorageComponent(settings),
+            StorageComponent(settings, max_object_bytes=settings.attachment_max_bytes),
             AuthComponent(settings),
+            ImageComponent(image_limits(settings), settings.image_workers),
         ],
     )
     app.include_router(router)
     app.include_router(canned_router)
+    app.include_router(attachments_router(settings))
+    app.include_router(settings_router)
+    app.include_router(reporter_router(settings))
     return app
+
+
+def image_limits(settings: Settings) -> ImageLimits:
+    return ImageLimits(
+        max_bytes=settings.attachment_max_bytes,
+        max_pixels=settings.attachment_max_pixels,
+        max_side=settings.attachment_max_side,
+        thumbnail_side=settings.attachment_thumbnail_side,
+    )

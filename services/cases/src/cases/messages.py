@@ -104,6 +104,79 @@ ERRORS: Catalog = {
     },
 }
 
+REPORTER_ERRORS: Catalog = {
+    "case.tracking_not_found": {
+        "en": "No case matches this tracking number and token or account.",
+        "fr": "Aucun dossier ne correspond à ce numéro de suivi et à ce jeton ou compte.",
+        "nl": "Geen dossier komt overeen met dit volgnummer en dit token of account.",
+        "de": "Kein Vorgang passt zu dieser Vorgangsnummer und diesem Token oder Konto.",
+    },
+    "case.comment_empty": {
+        "en": "Send a text, a photo, or both.",
+        "fr": "Envoyez un texte, une photo, ou les deux.",
+        "nl": "Stuur een tekst, een foto of allebei.",
+        "de": "Senden Sie einen Text, ein Foto oder beides.",
+    },
+    "case.comment_too_long": {
+        "en": "The text is longer than {limit} characters.",
+        "fr": "Le texte dépasse {limit} caractères.",
+        "nl": "De tekst is langer dan {limit} tekens.",
+        "de": "Der Text ist länger als {limit} Zeichen.",
+    },
+    "case.too_many_comments": {
+        "en": "You have sent {limit} messages on this case in the last hour. Please try again "
+        "later.",
+        "fr": "Vous avez envoyé {limit} messages sur ce dossier au cours de la dernière heure. "
+        "Réessayez plus tard.",
+        "nl": "U hebt het afgelopen uur {limit} berichten over dit dossier gestuurd. Probeer het "
+        "later opnieuw.",
+        "de": "Sie haben in der letzten Stunde {limit} Nachrichten zu diesem Vorgang gesendet. "
+        "Bitte versuchen Sie es später erneut.",
+    },
+    "case.unsupported_content_type": {
+        "en": "Send application/json or multipart/form-data.",
+        "fr": "Envoyez du application/json ou du multipart/form-data.",
+        "nl": "Verstuur application/json of multipart/form-data.",
+        "de": "Senden Sie application/json oder multipart/form-data.",
+    },
+    "case.file_missing": {
+        "en": "The form must contain a file in the part '{part}'.",
+        "fr": "Le formulaire doit contenir un fichier dans la partie « {part} ».",
+        "nl": "Het formulier moet een bestand bevatten in het deel '{part}'.",
+        "de": "Das Formular muss eine Datei im Teil „{part}“ enthalten.",
+    },
+    "case.file_too_large": {
+        "en": "The file is larger than {limit_mib} MiB.",
+        "fr": "Le fichier dépasse {limit_mib}\u00a0Mio.",
+        "nl": "Het bestand is groter dan {limit_mib} MiB.",
+        "de": "Die Datei ist größer als {limit_mib} MiB.",
+    },
+    "case.file_too_many_pixels": {
+        "en": "The image has more than {limit_mp} megapixels.",
+        "fr": "L'image dépasse {limit_mp} mégapixels.",
+        "nl": "De afbeelding heeft meer dan {limit_mp} megapixels.",
+        "de": "Das Bild hat mehr als {limit_mp} Megapixel.",
+    },
+    "case.file_type_not_allowed": {
+        "en": "This file type is not accepted (accepted: {allowed}).",
+        "fr": "Ce type de fichier n'est pas accepté (acceptés : {allowed}).",
+        "nl": "Dit bestandstype wordt niet aanvaard (toegelaten: {allowed}).",
+        "de": "Dieser Dateityp wird nicht angenommen (zulässig: {allowed}).",
+    },
+    "case.file_unreadable": {
+        "en": "The file is damaged or cannot be read.",
+        "fr": "Le fichier est endommagé ou illisible.",
+        "nl": "Het bestand is beschadigd of onleesbaar.",
+        "de": "Die Datei ist beschädigt oder nicht lesbar.",
+    },
+    "case.attachment_not_found": {
+        "en": "This case has no attachment {attachment_id}.",
+        "fr": "Ce dossier n'a pas de pièce jointe {attachment_id}.",
+        "nl": "Dit dossier heeft geen bijlage {attachment_id}.",
+        "de": "Dieser Vorgang hat keinen Anhang {attachment_id}.",
+    },
+}
+
 REQUIREMENT_LABELS: Catalog = {
     "case.requirement.planned_for": {
         "en": "a planned date (planned_for)",
@@ -136,5 +209,5 @@ PUBLIC_TEXTS: Catalog = {
 
 
 def register_case_messages() -> None:
-    for catalog in (STATUS_LABELS, ERRORS, REQUIREMENT_LABELS, PUBLIC_TEXTS):
+    for catalog in (STATUS_LABELS, ERRORS, REPORTER_ERRORS, REQUIREMENT_LABELS, PUBLIC_TEXTS):
         register_messages(catalog)

@@ -150,4 +150,4 @@ async def add_note(ctx: WriterDep, case_number: str, body: NoteIn) -> NoteOut:
     note = await workflow.add_note(
         ctx.session, case, body.text, body.visibility, staff_actor(ctx.principal)
     )
-    return NoteOut.model_validate(note, from_attributes=True)
+    return views.note_out(note, [])

@@ -90,13 +90,34 @@ class HistoryOut(BaseModel):
     details: dict[str, Any]
 
 
+class AttachmentOut(BaseModel):
+    id: uuid.UUID
+    note_id: uuid.UUID
+    visibility: Literal["internal", "public"]
+    content_type: str
+    size_bytes: int
+    width: int | None
+    height: int | None
+    file_name: str | None
+    created_at: datetime
+
+
+class AttachmentLink(BaseModel):
+    id: uuid.UUID
+    url: str = Field(description="presigned download URL")
+    thumbnail_url: str | None
+    expires_in: int = Field(description="seconds the URLs stay valid")
+
+
 class NoteOut(BaseModel):
     id: uuid.UUID
     visibility: Literal["internal", "public"]
     text: str
-    author_subject: str
+    author_kind: Literal["staff", "reporter"]
+    author_subject: str | None
     author_name: str | None
     created_at: datetime
+    attachments: list[AttachmentOut] = Field(default_factory=list)
 
 
 class SupporterOut(BaseModel):
@@ -116,6 +137,7 @@ class CaseDetail(CaseSummary):
     reporter_language: str
     reporter_contactable: bool
     routing_rule: dict[str, Any]
+    attachments: list[AttachmentOut]
     reported_at: datetime
     history: list[HistoryOut]
     notes: list[NoteOut]

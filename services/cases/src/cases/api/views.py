@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from cases import history
 from cases.api.listing import Row, is_overdue
 from cases.api.schemas import (
+    AttachmentOut,
     CaseDetail,
     CaseSummary,
     HistoryOut,
@@ -17,6 +18,8 @@ from cases.api.schemas import (
     SupporterOut,
 )
 from cases.models.case import Case
+from cases.models.case_note import CaseNote
+from cases.store import attachments as attachment_store
 from cases.store import cases as store
 
 SUMMARY_FIELDS = [
@@ -91,14 +94,25 @@ async def detail(session: AsyncSession, case: Case) -> CaseDetail:
     entries = await history.entries(session, case.id)
     notes = await store.notes_of(session, case.id)
     supporters = await store.supporters_of(session, case.id)
+    files = [
+        AttachmentOut.model_validate(row, from_attributes=True)
+        for row in await attachment_store.of_case(session, case.id)
+    ]
     return CaseDetail(
         **_fields(case, SUMMARY_FIELDS),
         **_fields(case, DETAIL_FIELDS),
         location=Point(lat=lat, lon=lon),
         overdue=is_overdue(case),
         history=[HistoryOut.model_validate(entry, from_attributes=True) for entry in entries],
-        notes=[NoteOut.model_validate(note, from_attributes=True) for note in notes],
+        notes=[note_out(note, files) for note in notes],
+        attachments=files,
         supporter_reports=[
             SupporterOut.model_validate(s, from_attributes=True) for s in supporters
         ],
     )
+
+
+def note_out(note: CaseNote, files: list[AttachmentOut]) -> NoteOut:
+    out = NoteOut.model_validate(note, from_attributes=True)
+    out.attachments = [f for f in files if f.note_id == note.id]
+    return out

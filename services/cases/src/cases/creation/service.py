@@ -17,6 +17,7 @@ from cases.models.case import Case
 from cases.models.case_supporter import CaseSupporter
 from cases.sla import add_business_days
 from cases.store import cases as store
+from cases.store import locator
 from guichet_contracts.envelope import Envelope
 from guichet_contracts.events.case import CaseCreated, CaseMerged
 from guichet_contracts.events.report import ReportContent, Reporter
@@ -32,6 +33,21 @@ MAX_DUPLICATE_HOPS = 5
 def contactable(reporter: Reporter) -> bool:
     return reporter.kind != "anonymous" and bool(
         reporter.email or reporter.phone or reporter.account_subject
+    )
+
+
+def token_hash(report: ReportContent) -> bytes | None:
+    digest = report.tracking_token_sha256
+    return bytes.fromhex(digest) if digest else None
+
+
+async def add_locator(session: AsyncSession, tenant_id: str, report: ReportContent) -> None:
+    await locator.add(
+        session,
+        tracking_number=report.tracking_number,
+        tenant_id=tenant_id,
+        report_id=report.report_id,
+        token_hash=token_hash(report),
     )
 
 
@@ -77,6 +93,8 @@ async def create_case(
         channel=report.channel.value,
         reporter_language=report.reporter.language,
         reporter_contactable=contactable(report.reporter),
+        reporter_subject=report.reporter.account_subject,
+        tracking_token_hash=token_hash(report),
         routing_rule=decision.rule.model_dump(mode="json"),
         supporters=1,
         reported_at=report.submitted_at,
@@ -86,6 +104,7 @@ async def create_case(
     )
     session.add(case)
     await session.flush()
+    await add_locator(session, tenant_id, report)
     await history.record(
         session,
         tenant_id=tenant_id,
@@ -134,9 +153,12 @@ async def add_supporter(
             tracking_number=report.tracking_number,
             reporter_language=report.reporter.language,
             reporter_contactable=contactable(report.reporter),
+            reporter_subject=report.reporter.account_subject,
+            tracking_token_hash=token_hash(report),
             supported_at=at,
         )
     )
+    await add_locator(session, target.tenant_id, report)
     target.supporters += 1
     target.updated_at = at
     await session.flush()

@@ -64,3 +64,13 @@ async def replace_snapshot(session: AsyncSession, tenant_id: str, snap: Director
 async def department_exists(session: AsyncSession, code: str) -> bool:
     statement = select(DirectoryDepartment.code).where(DirectoryDepartment.code == code)
     return (await session.execute(statement)).scalar_one_or_none() is not None
+
+
+async def department_labels(session: AsyncSession, code: str) -> dict[str, str]:
+    statement = select(DirectoryDepartment.labels).where(DirectoryDepartment.code == code)
+    return dict((await session.execute(statement)).scalar_one_or_none() or {})
+
+
+async def category_labels(session: AsyncSession, code: str) -> dict[str, str]:
+    statement = select(DirectoryCategory.labels).where(DirectoryCategory.code == code)
+    return dict((await session.execute(statement)).scalar_one_or_none() or {})

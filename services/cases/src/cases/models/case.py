@@ -15,6 +15,7 @@ from sqlalchemy import (
     DateTime,
     Index,
     Integer,
+    LargeBinary,
     Text,
     UniqueConstraint,
     Uuid,
@@ -73,6 +74,12 @@ class Case(TenantMixin, Base):
     channel: Mapped[str] = mapped_column(Text, nullable=False)
     reporter_language: Mapped[str] = mapped_column(Text, nullable=False)
     reporter_contactable: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    reporter_subject: Mapped[str | None] = mapped_column(
+        Text, comment="OIDC subject of the reporter when they were logged in"
+    )
+    tracking_token_hash: Mapped[bytes | None] = mapped_column(
+        LargeBinary, comment="SHA-256 of the reporter's secret tracking token"
+    )
     routing_rule: Mapped[dict[str, Any]] = mapped_column(
         JSONB, nullable=False, comment="the rule that routed the report (why)"
     )

@@ -1,4 +1,5 @@
-"""A note on a case: internal (staff only, never shown to the reporter) or public."""
+"""A note on a case: internal (staff only, never shown to the reporter) or public; written by
+staff, or by the reporter (always public, no subject when they came with their token)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ class CaseNote(TenantMixin, Base):
     __tablename__ = "case_note"
     __table_args__ = (
         CheckConstraint("visibility IN ('internal', 'public')", name="visibility"),
+        CheckConstraint("author_kind IN ('staff', 'reporter')", name="author_kind"),
+        CheckConstraint("author_kind = 'staff' OR visibility = 'public'", name="reporter_public"),
         {"comment": "staff notes and public updates on a case"},
     )
 
@@ -25,6 +28,7 @@ class CaseNote(TenantMixin, Base):
     )
     visibility: Mapped[str] = mapped_column(Text, nullable=False)
     text: Mapped[str] = mapped_column(Text, nullable=False)
-    author_subject: Mapped[str] = mapped_column(Text, nullable=False)
+    author_kind: Mapped[str] = mapped_column(Text, nullable=False, server_default="staff")
+    author_subject: Mapped[str | None] = mapped_column(Text)
     author_name: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)

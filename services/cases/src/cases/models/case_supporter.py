@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Text, UniqueConstraint, Uuid
+from sqlalchemy import Boolean, DateTime, ForeignKey, LargeBinary, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cases.models import Base
@@ -27,6 +27,12 @@ class CaseSupporter(TenantMixin, Base):
     tracking_number: Mapped[str] = mapped_column(Text, nullable=False)
     reporter_language: Mapped[str] = mapped_column(Text, nullable=False)
     reporter_contactable: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    reporter_subject: Mapped[str | None] = mapped_column(
+        Text, comment="OIDC subject of the reporter when they were logged in"
+    )
+    tracking_token_hash: Mapped[bytes | None] = mapped_column(
+        LargeBinary, comment="SHA-256 of the reporter's secret tracking token"
+    )
     merged_from_case_id: Mapped[uuid.UUID | None] = mapped_column(
         Uuid(as_uuid=True), comment="set when a whole case was merged into this one"
     )

@@ -1,0 +1,170 @@
+"""Who may follow a case as its reporter: the holder of the tracking token, or the account that
+submitted the report (OIDC subject). Unknown number, wrong token, another account and staff
+tokens all get the same 404, after the same work (the token is hashed and compared in constant
+time even when the number is unknown).
+
+A report that supports a case (a duplicate, or a case merged into another) follows the case it
+joined: the locator gives the report, the report gives its case, and merged cases are followed
+to the one that took them in.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Header, Path, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cases.errors import TrackingNotFound
+from cases.models.case import Case
+from cases.models.case_supporter import CaseSupporter
+from cases.reporter.tracking import normalize_tracking_number, token_matches
+from cases.store import cases as store
+from cases.store import locator as locators
+from guichet_contracts.values import Actor, ActorKind, CaseStatus
+from guichet_kit.auth import Principal, current_principal
+from guichet_kit.db import SessionDep, bind_tenant
+from guichet_kit.i18n import SUPPORTED_LANGUAGES, request_language
+
+MAX_MERGE_HOPS = 5
+
+_bearer = HTTPBearer(
+    auto_error=False,
+    description="Optional: the citizen's access token, if they reported while logged in",
+)
+
+
+async def optional_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal | None:
+    """No token is fine (the tracking token may be used); a token sent must be valid (401)."""
+    if credentials is None:
+        return None
+    return await current_principal(request, credentials)
+
+
+OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
+TrackingToken = Annotated[
+    str | None,
+    Header(
+        alias="X-Tracking-Token",
+        max_length=200,
+        description="the secret token the reporter received with the tracking number",
+    ),
+]
+TrackingPath = Annotated[str, Path(max_length=40, description="e.g. 7KQ2-M9XD-4TRA")]
+
+
+@dataclass(frozen=True)
+class ReporterContext:
+    session: AsyncSession
+    case: Case
+    tracking_number: str
+    actor: Actor
+    language: str
+
+
+@dataclass(frozen=True)
+class _Owner:
+    case_id: uuid.UUID
+    subject: str | None
+
+
+async def _owner(session: AsyncSession, report_id: uuid.UUID) -> _Owner | None:
+    as_case = await session.execute(
+        select(Case.id, Case.reporter_subject).where(Case.report_id == report_id)
+    )
+    row = as_case.one_or_none()
+    if row is None:
+        as_supporter = await session.execute(
+            select(CaseSupporter.case_id, CaseSupporter.reporter_subject).where(
+                CaseSupporter.report_id == report_id
+            )
+        )
+        row = as_supporter.one_or_none()
+    return None if row is None else _Owner(case_id=row[0], subject=row[1])
+
+
+async def joined_case(session: AsyncSession, case_id: uuid.UUID, *, lock: bool) -> Case | None:
+    """The case, or the case it was merged into (followed up to MAX_MERGE_HOPS)."""
+    for _ in range(MAX_MERGE_HOPS):
+        case = await store.by_id(session, case_id, lock=lock)
+        if case is None:
+            return None
+        if case.status != CaseStatus.DUPLICATE or case.duplicate_of_case_id is None:
+            return case
+        case_id = case.duplicate_of_case_id
+    return None
+
+
+def _language(request: Request, principal: Principal | None, case: Case) -> str:
+    """Accept-Language if sent, else the account's locale, else the report's language."""
+    if "accept-language" not in request.headers:
+        locale = principal.locale if principal else None
+        chosen = locale if locale in SUPPORTED_LANGUAGES else case.reporter_language
+        if chosen in SUPPORTED_LANGUAGES:
+            request.state.language = chosen
+    return request_language(request)
+
+
+async def locate(
+    session: AsyncSession,
+    request: Request,
+    raw_number: str,
+    token: str | None,
+    principal: Principal | None,
+    *,
+    lock: bool,
+) -> ReporterContext:
+    number = normalize_tracking_number(raw_number)
+    locator = await locators.find(session, number) if number else None
+    token_ok = token_matches(token, locator.token_hash if locator else None)
+    if locator is None or number is None:
+        raise TrackingNotFound()
+    await bind_tenant(session, locator.tenant_id)
+    owner = await _owner(session, locator.report_id)
+    if owner is None:
+        raise TrackingNotFound()
+    own_account = (
+        principal is not None and owner.subject is not None and principal.subject == owner.subject
+    )
+    if not (token_ok or own_account):
+        raise TrackingNotFound()
+    case = await joined_case(session, owner.case_id, lock=lock)
+    if case is None:
+        raise TrackingNotFound()
+    actor = Actor(
+        kind=ActorKind.REPORTER, subject=principal.subject if own_account and principal else None
+    )
+    language = _language(request, principal, case)
+    return ReporterContext(session, case, number, actor, language)
+
+
+async def reading_context(
+    tracking_number: TrackingPath,
+    request: Request,
+    session: SessionDep,
+    principal: OptionalPrincipal,
+    token: TrackingToken = None,
+) -> ReporterContext:
+    return await locate(session, request, tracking_number, token, principal, lock=False)
+
+
+async def writing_context(
+    tracking_number: TrackingPath,
+    request: Request,
+    session: SessionDep,
+    principal: OptionalPrincipal,
+    token: TrackingToken = None,
+) -> ReporterContext:
+    """The case row-locked: comments of one case are counted and written one after another."""
+    return await locate(session, request, tracking_number, token, principal, lock=True)
+
+
+ReaderDep = Annotated[ReporterContext, Depends(reading_context)]
+WriterDep = Annotated[ReporterContext, Depends(writing_context)]

@@ -1,0 +1,40 @@
+"""The tracking-number locator (no RLS): written with each case or supporter, read by the
+reporter API before the tenant is known."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cases.models.case_locator import CaseLocator
+
+
+async def add(
+    session: AsyncSession,
+    *,
+    tracking_number: str,
+    tenant_id: str,
+    report_id: uuid.UUID,
+    token_hash: bytes | None,
+) -> None:
+    """Idempotent for the same report; a tracking number already given to another report
+    fails (unique key), which the consumer retries and finally dead-letters."""
+    statement = (
+        insert(CaseLocator)
+        .values(
+            tracking_number=tracking_number,
+            tenant_id=tenant_id,
+            report_id=report_id,
+            token_hash=token_hash,
+        )
+        .on_conflict_do_nothing(index_elements=[CaseLocator.report_id])
+    )
+    await session.execute(statement)
+
+
+async def find(session: AsyncSession, tracking_number: str) -> CaseLocator | None:
+    statement = select(CaseLocator).where(CaseLocator.tracking_number == tracking_number)
+    return (await session.execute(statement)).scalar_one_or_none()

@@ -1,0 +1,1 @@
+"""A municipality's settings of case handling (what reporters see of staff)."""
