@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from guichet_testing.directory import LEEUW
+from intake.open311.render import to_xml
 
 TakeFootprint = Callable[[], Awaitable[Any]]
 CODE = "Guichet-Error-Code"
@@ -213,3 +214,9 @@ async def test_bad_reads_get_spec_errors(
     assert_error(response, status, code)
     expected = "application/json" if path.endswith(".json") else "text/xml"
     assert response.headers["content-type"].startswith(expected)
+
+
+def test_xml_drops_characters_xml_cannot_carry() -> None:
+    document = to_xml("service_requests", [{"description": "a\x00b\x0bc\td\ne\ufffff"}])
+    [request] = ET.fromstring(document)
+    assert request.findtext("description") == "abc\td\nef"

@@ -9,6 +9,7 @@ renders it as is (datetimes in ISO 8601); XML renders each key as an element, bo
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from enum import StrEnum
@@ -27,6 +28,10 @@ ITEM_NAMES = {
     "formats": "format",
     "errors": "error",
 }
+
+
+# Characters XML 1.0 cannot carry at all (a report's text may contain them): dropped.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 class Format(StrEnum):
@@ -92,7 +97,7 @@ def _xml_text(value: Any) -> str | None:
         return "true" if value else "false"
     if isinstance(value, datetime):
         return value.isoformat()
-    return str(value)
+    return _NOT_XML.sub("", str(value))
 
 
 def _json_default(value: Any) -> Any:
