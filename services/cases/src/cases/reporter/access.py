@@ -124,7 +124,8 @@ async def locate(
     number = normalize_tracking_number(raw_number)
     locator = await locators.find(session, number) if number else None
     token_ok = token_matches(token, locator.token_hash if locator else None)
-    if locator is None or number is None:
+    if locator is None or number is None or not (token_ok or principal is not None):
+        # Unknown number and wrong token cost the same: one lookup and one comparison.
         raise TrackingNotFound()
     await bind_tenant(session, locator.tenant_id)
     owner = await _owner(session, locator.report_id)
