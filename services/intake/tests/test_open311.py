@@ -594,3 +594,30 @@ async def test_case_events_out_of_order_or_stale(
         await asyncio.sleep(0.1)
     [request] = (await get_one(client, number)).json()
     assert (request["status"], request["status_notes"]) == ("open", "Ploeg onderweg")
+
+
+async def test_idempotency_key_replays_the_first_answer(
+    client: httpx.AsyncClient, admin_engine: AsyncEngine
+) -> None:
+    key = f"open311-{uuid7()}"
+    fields = dict(form(service_code="wegdek"))
+    first = await client.post(
+        "/open311/v2/requests.json", data=fields, headers={"Idempotency-Key": key}
+    )
+    again = await client.post(
+        "/open311/v2/requests.json", data=fields, headers={"Idempotency-Key": key}
+    )
+    assert first.status_code == again.status_code == 201, again.text
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()
+    async with admin_engine.connect() as connection:
+        query = text("SELECT count(*) FROM intake.report WHERE tracking_number = :n")
+        count = await connection.execute(query, {"n": first.json()[0]["service_request_id"]})
+        assert count.scalar_one() == 1
+    changed = await client.post(
+        "/open311/v2/requests.json",
+        data={**fields, "description": "iets anders"},
+        headers={"Idempotency-Key": key},
+    )
+    assert changed.status_code == 400
+    assert changed.headers["Guichet-Error-Code"] == "report.idempotency_key_reused"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.datastructures import FormData
@@ -29,7 +29,11 @@ from intake.open311.notices import service_notice
 from intake.open311.query import MAX_REQUESTS, comma_list, request_filter, request_numbers
 from intake.open311.render import Format, parse_format, render
 from intake.open311.submit import draft, find_service, media, point, required_field, text_field
-from intake.reports.endpoints import intake_context, request_correlation_id
+from intake.reports.endpoints import (
+    check_idempotency_key,
+    intake_context,
+    request_correlation_id,
+)
 from intake.reports.service import Submission, submit_report
 from intake.settings import Settings
 
@@ -152,8 +156,20 @@ def build_open311_router(settings: Settings) -> APIRouter:
         max_body_size=settings.photo_max_bytes + _FORM_OVERHEAD,
         responses=_RESPONSES,
     )
-    async def post_request(request: Request, format: FormatParam) -> Response:
+    async def post_request(
+        request: Request,
+        format: FormatParam,
+        idempotency_key: Annotated[
+            str | None,
+            Header(
+                alias="Idempotency-Key",
+                description="optional (not in the spec): a retry with the same key and form "
+                "gets the first response",
+            ),
+        ] = None,
+    ) -> Response:
         fmt = _format(format)
+        check_idempotency_key(idempotency_key)
         form = await _read_form(request)
         async with _sessions(request)() as session, session.begin():
             town = await enter_jurisdiction(session, text_field(form, "jurisdiction_id"))
@@ -167,6 +183,7 @@ def build_open311_router(settings: Settings) -> APIRouter:
             fallback_language=lang,
             photos=await media(form, settings.photo_max_bytes),
             received_via=town.nis,
+            idempotency_key=idempotency_key,
         )
         receipt = await submit_report(intake_context(request, settings), submission)
         body = {
@@ -175,7 +192,10 @@ def build_open311_router(settings: Settings) -> APIRouter:
             "service_notice": service_notice(receipt, town, lang),
             "account_id": text_field(form, "account_id"),
         }
-        return render(fmt, "service_requests", [body], status_code=201)
+        headers = {"Idempotent-Replayed": "true"} if receipt.replayed else {}
+        return render(
+            fmt, "service_requests", [body], status_code=receipt.status_code, headers=headers
+        )
 
     @router.get(
         "/v2/requests.{format}",

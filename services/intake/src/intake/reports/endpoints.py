@@ -99,7 +99,7 @@ def build_router(settings: Settings) -> APIRouter:
             ),
         ] = None,
     ) -> JSONResponse:
-        _check_idempotency_key(idempotency_key)
+        check_idempotency_key(idempotency_key)
         draft, photos = await read_submission(request, limits)
         if draft.language is not None:
             request.state.language = draft.language  # problems answer in the report's language
@@ -152,7 +152,7 @@ def build_router(settings: Settings) -> APIRouter:
     return router
 
 
-def _check_idempotency_key(key: str | None) -> None:
+def check_idempotency_key(key: str | None) -> None:
     if key is not None and not (8 <= len(key) <= 255 and set(key) <= IDEMPOTENCY_KEY_CHARS):
         raise InvalidIdempotencyKey()
 
