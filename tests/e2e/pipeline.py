@@ -252,14 +252,53 @@ class Platform:
 
         return await asyncio.to_thread(count)
 
+    async def digest(self, schemas: Sequence[str] = PIPELINE) -> dict[str, str]:
+        """Row count and content hash of every table of the services' schemas."""
+        tables_query = text(
+            "SELECT table_schema, table_name FROM information_schema.tables "
+            "WHERE table_schema = ANY(:schemas) AND table_type = 'BASE TABLE' ORDER BY 1, 2"
+        )
+        found: dict[str, str] = {}
+        async with self.admin.connect() as connection:
+            tables = (await connection.execute(tables_query, {"schemas": list(schemas)})).all()
+            for schema, table in tables:
+                name = f'"{schema}"."{table}"'
+                row = (
+                    await connection.execute(
+                        text(
+                            "SELECT count(*) || ':' || md5(coalesce("
+                            f"string_agg(t::text, '|' ORDER BY t::text), '')) FROM {name} t"
+                        )
+                    )
+                ).scalar_one()
+                found[f"{schema}.{table}"] = str(row)
+        return found
+
+    async def quiet_digest(self, within: float = 15.0, settle: float = 0.3) -> dict[str, str]:
+        """The digest once two readings `settle` seconds apart agree (nothing in flight)."""
+        deadline = asyncio.get_running_loop().time() + within
+        last = await self.digest()
+        while True:
+            await asyncio.sleep(settle)
+            current = await self.digest()
+            if current == last:
+                return current
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError("the platform's databases never settled")
+            last = current
+
     async def stream_messages(self, stream: str) -> int:
         """Messages held by a JetStream stream of the platform."""
+        return (await self.streams())[stream]
+
+    async def streams(self) -> dict[str, int]:
+        """Every JetStream stream of the platform and the messages it holds."""
         connection = await nats.connect(self.nats.url, name="e2e-inspect")
         try:
-            info = await connection.jetstream().stream_info(stream)
+            infos = await connection.jetstream().streams_info()
         finally:
             await connection.close()
-        return int(info.state.messages)
+        return {info.config.name or "": int(info.state.messages) for info in infos}
 
     async def case_numbers(self, report_ids: Sequence[str]) -> dict[str, list[str]]:
         """report id → numbers of the cases opened for it (as superuser: every town)."""

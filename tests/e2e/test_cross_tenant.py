@@ -1,0 +1,327 @@
+"""Another municipality's staff sees and changes nothing of Sint-Pieters-Leeuw, through every
+endpoint of intake, routing and cases.
+
+The endpoints are read from each running service's /openapi.json, so an endpoint added later
+is covered automatically: it fails this test until it has a known case in `KNOWN` below. Path
+parameters are filled with the real ids of Leeuw's objects (a case, its report, a rule, a
+department, a canned response), checked to exist through the owner's own GET. Every Soignies
+role (field agent, staff, coordinator, tenant admin) is tried on every endpoint; afterwards
+every table of the three schemas and every stream is exactly as before.
+
+Denial: cases and intake answer 404 (the town's data "does not exist" for outsiders), routing
+answers 403 `auth.tenant_forbidden` / `auth.role_required` (its documented choice, see
+docs/services/routing.md: the directory of a hosted town is public reference data anyway).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+
+from guichet_testing.oidc import TokenFactory
+from tests.e2e.events import tap
+from tests.e2e.pipeline import PIPELINE, Platform
+from tests.e2e.reports import LEEUW, jpeg_with_exif, place, report, submit
+
+OUTSIDERS = ("agent.soignies", "staff.soignies", "coordinator.soignies", "admin.soignies")
+METHODS = ("get", "put", "post", "patch", "delete")
+DENIED: dict[str, tuple[int, frozenset[str]]] = {
+    "intake": (404, frozenset({"report.not_found"})),
+    "routing": (403, frozenset({"auth.tenant_forbidden", "auth.role_required"})),
+    "cases": (404, frozenset({"case.municipality_not_found", "case.tracking_not_found"})),
+}
+SPARE_DEPARTMENT = "E2E_SPARE"
+CANNED = ("e2e_thanks", "nl")
+RULE_KEYWORD = "e2e-cross-tenant-never-matches"
+PHOTO = ("file", ("photo.jpg", jpeg_with_exif(place(LEEUW), (320, 240)), "image/jpeg"))
+
+
+def labels(text: str) -> dict[str, str]:
+    return {"fr": text, "nl": text, "de": text, "en": text}
+
+
+@dataclass(frozen=True)
+class Known:
+    """How an endpoint is probed: `body` for writes, `owner` proves the ids are real (GET),
+    `exempt` says why the endpoint addresses no town's data."""
+
+    body: dict[str, Any] | None = None
+    owner: str | None = None
+    exempt: str | None = None
+    multipart: bool = False  # send `body` as form fields with a photo in part `file`
+
+
+SQUARE = {
+    "type": "Polygon",
+    "coordinates": [[[4.24, 50.77], [4.25, 50.77], [4.25, 50.78], [4.24, 50.78], [4.24, 50.77]]],
+}
+RULE = {
+    "name": "e2e rule",
+    "categories": ["graffiti"],
+    "keywords": [RULE_KEYWORD],
+    "departments": ["CLEAN"],
+    "priority": "high",
+    "sla_business_days": 2,
+}
+CATEGORY = {
+    "labels": labels("Graffiti"),
+    "default_department": "CLEAN",
+    "default_priority": "urgent",
+    "confidentiality": "public",
+    "sla_business_days": 1,
+    "duplicate_radius_m": 500,
+    "subcategories": [{"code": "tag", "labels": labels("Tag")}],
+}
+PUBLIC = "public probe, no municipality's data"
+OPEN311 = (
+    "Open311 GeoReport v2 is anonymous by spec: a token grants nothing, only public cases "
+    "are shown, jurisdiction by query parameter (visibility tested in intake's Open311 tests)"
+)
+OPEN311_PATHS = (
+    ("GET", "/open311/discovery.{format}"),
+    ("GET", "/open311/v2/services.{format}"),
+    ("GET", "/open311/v2/services/{service_code}.{format}"),
+    ("POST", "/open311/v2/requests.{format}"),
+    ("GET", "/open311/v2/requests.{format}"),
+    ("GET", "/open311/v2/requests/{service_request_id}.{format}"),
+    ("GET", "/open311/v2/tokens/{token}.{format}"),
+)
+KNOWN: dict[tuple[str, str, str], Known] = {
+    **{("intake", method, path): Known(exempt=OPEN311) for method, path in OPEN311_PATHS},
+    **{
+        (svc, "GET", path): Known(exempt=PUBLIC)
+        for svc in PIPELINE
+        for path in ("/healthz", "/readyz")
+    },
+    ("intake", "POST", "/v1/reports"): Known(
+        exempt="submitting a report addresses no existing object; a report a town's staff "
+        "records in another town is a documented hand-over (received_via)"
+    ),
+    ("intake", "GET", "/v1/reports/{tracking_number}"): Known(owner="reporter"),
+    ("routing", "PUT", "/v1/municipalities/{nis}"): Known(
+        body={
+            "names": labels("Annexed"),
+            "languages": ["fr"],
+            "case_prefix": "ANX",
+            "boundary": SQUARE,
+        }
+    ),
+    ("routing", "PUT", "/v1/municipalities/{nis}/boundary"): Known(body=SQUARE),
+    ("routing", "GET", "/v1/municipalities/{nis}/directory"): Known(owner="admin.leeuw"),
+    ("routing", "PUT", "/v1/municipalities/{nis}/departments/{code}"): Known(
+        body={"labels": labels("Taken over"), "kind": "municipal"}
+    ),
+    ("routing", "DELETE", "/v1/municipalities/{nis}/departments/{code}"): Known(),
+    ("routing", "PUT", "/v1/municipalities/{nis}/categories/{code}"): Known(body=CATEGORY),
+    ("routing", "DELETE", "/v1/municipalities/{nis}/categories/{code}"): Known(),
+    ("routing", "GET", "/v1/municipalities/{nis}/rules"): Known(owner="admin.leeuw"),
+    ("routing", "PUT", "/v1/municipalities/{nis}/rules"): Known(body={"rules": []}),
+    ("routing", "GET", "/v1/municipalities/{nis}/rules/{rule_id}"): Known(owner="admin.leeuw"),
+    ("routing", "GET", "/v1/municipalities/{nis}/decisions/{report_id}"): Known(
+        owner="staff.leeuw"
+    ),
+    ("cases", "GET", "/v1/municipalities/{nis}/cases"): Known(owner="staff.leeuw"),
+    ("cases", "GET", "/v1/municipalities/{nis}/cases/{case_number}"): Known(owner="staff.leeuw"),
+    ("cases", "POST", "/v1/municipalities/{nis}/cases/{case_number}/transitions"): Known(
+        body={"to": "rejected", "reason": "not ours"}
+    ),
+    ("cases", "POST", "/v1/municipalities/{nis}/cases/{case_number}/assignment"): Known(
+        body={"department": "POLICE", "assignee_name": "Intruder"}
+    ),
+    ("cases", "POST", "/v1/municipalities/{nis}/cases/{case_number}/notes"): Known(
+        body={"text": "seen from Soignies", "visibility": "public"}
+    ),
+    ("cases", "GET", "/v1/municipalities/{nis}/canned-responses"): Known(owner="staff.leeuw"),
+    ("cases", "PUT", "/v1/municipalities/{nis}/canned-responses/{code}/{language}"): Known(
+        body={"title": "Overwritten", "body": "Overwritten from Soignies"}
+    ),
+    ("cases", "DELETE", "/v1/municipalities/{nis}/canned-responses/{code}/{language}"): Known(),
+    ("cases", "POST", "/v1/municipalities/{nis}/cases/{case_number}/attachments"): Known(
+        body={"visibility": "public", "text": "a photo from Soignies"}, multipart=True
+    ),
+    ("cases", "GET", "/v1/municipalities/{nis}/cases/{case_number}/attachments"): Known(
+        owner="staff.leeuw"
+    ),
+    (
+        "cases",
+        "GET",
+        "/v1/municipalities/{nis}/cases/{case_number}/attachments/{attachment_id}",
+    ): Known(owner="staff.leeuw"),
+    ("cases", "GET", "/v1/municipalities/{nis}/case-settings"): Known(owner="staff.leeuw"),
+    ("cases", "PUT", "/v1/municipalities/{nis}/case-settings"): Known(
+        body={"show_staff_names": True}
+    ),
+    ("cases", "GET", "/v1/tracking/{tracking_number}"): Known(owner="reporter"),
+    ("cases", "POST", "/v1/tracking/{tracking_number}/comments"): Known(
+        body={"text": "a comment from Soignies"}
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Leeuw:
+    """Real objects of Sint-Pieters-Leeuw the probes aim at."""
+
+    case_number: str
+    report_id: str
+    tracking_number: str
+    tracking_token: str
+    rule_id: str
+    attachment_id: str
+
+    def params(self, path: str) -> dict[str, str]:
+        code = SPARE_DEPARTMENT if "/departments/" in path else "graffiti"
+        if "/canned-responses/" in path:
+            code = CANNED[0]
+        return {
+            "nis": LEEUW,
+            "case_number": self.case_number,
+            "report_id": self.report_id,
+            "tracking_number": self.tracking_number,
+            "rule_id": self.rule_id,
+            "attachment_id": self.attachment_id,
+            "code": code,
+            "language": CANNED[1],
+        }
+
+
+async def _ok(response: httpx.Response) -> dict[str, Any]:
+    assert response.status_code in (200, 201), response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+@pytest.fixture(scope="module")
+async def leeuw(platform: Platform, http: httpx.AsyncClient, tokens: TokenFactory) -> Leeuw:
+    async with tap(platform.nats.url) as events:
+        response = await submit(
+            http, platform.url("intake"), report(place(LEEUW, north_m=1000), "graffiti")
+        )
+        receipt = await _ok(response)
+        created = await events.wait_for("case.created", report_id=receipt["report_id"])
+    routing = f"{platform.url('routing')}/v1/municipalities/{LEEUW}"
+    admin = (await tokens("admin.leeuw")).bearer
+    await _ok(await http.put(f"{routing}/rules", json={"rules": [RULE]}, headers=admin))
+    rules = await _ok(await http.get(f"{routing}/rules", headers=admin))
+    spare = {"labels": labels("Spare"), "kind": "municipal"}
+    put = await http.put(f"{routing}/departments/{SPARE_DEPARTMENT}", json=spare, headers=admin)
+    await _ok(put)
+    canned = f"{platform.url('cases')}/v1/municipalities/{LEEUW}/canned-responses"
+    await _ok(
+        await http.put(
+            f"{canned}/{CANNED[0]}/{CANNED[1]}",
+            json={"title": "Bedankt", "body": "Bedankt voor uw melding."},
+            headers=(await tokens("coordinator.leeuw")).bearer,
+        )
+    )
+    case = f"{platform.url('cases')}/v1/municipalities/{LEEUW}/cases/{created.data['case_number']}"
+    staff = (await tokens("staff.leeuw")).bearer
+    upload = await http.post(
+        f"{case}/attachments", data={"visibility": "internal"}, files=[PHOTO], headers=staff
+    )
+    await _ok(upload)
+    [attachment] = (await http.get(f"{case}/attachments", headers=staff)).json()
+    return Leeuw(
+        attachment_id=attachment["id"],
+        case_number=created.data["case_number"],
+        report_id=receipt["report_id"],
+        tracking_number=receipt["tracking_number"],
+        tracking_token=receipt["tracking_token"],
+        rule_id=rules["rules"][0]["id"],
+    )
+
+
+async def _probe(
+    http: httpx.AsyncClient, method: str, url: str, known: Known, headers: dict[str, str]
+) -> httpx.Response:
+    if known.multipart:
+        return await http.request(method, url, data=known.body, files=[PHOTO], headers=headers)
+    return await http.request(method, url, json=known.body, headers=headers)
+
+
+async def _endpoints(platform: Platform, http: httpx.AsyncClient) -> list[tuple[str, str, str]]:
+    found = []
+    for service in PIPELINE:
+        spec = await _ok(await http.get(f"{platform.url(service)}/openapi.json"))
+        for path, operations in spec["paths"].items():
+            found += [(service, m.upper(), path) for m in operations if m in METHODS]
+    return found
+
+
+def _fill(path: str, leeuw: Leeuw) -> str:
+    values = leeuw.params(path)
+    names = re.findall(r"{(\w+)}", path)
+    unknown = [name for name in names if name not in values]
+    assert not unknown, f"{path}: no value for path parameter(s) {unknown} of a Leeuw object"
+    return path.format(**{name: values[name] for name in names})
+
+
+async def test_every_endpoint_has_a_known_cross_tenant_case(
+    platform: Platform, http: httpx.AsyncClient
+) -> None:
+    endpoints = await _endpoints(platform, http)
+    uncovered = [endpoint for endpoint in endpoints if endpoint not in KNOWN]
+    assert not uncovered, (
+        f"endpoints without a cross-tenant case (add them to KNOWN in {__name__}): {uncovered}"
+    )
+    stale = set(KNOWN) - set(endpoints)
+    assert not stale, f"KNOWN lists endpoints the services no longer have: {stale}"
+
+
+async def test_the_probed_ids_are_real_for_their_owner(
+    platform: Platform, http: httpx.AsyncClient, tokens: TokenFactory, leeuw: Leeuw
+) -> None:
+    for service, method, path in await _endpoints(platform, http):
+        known = KNOWN.get((service, method, path))
+        if known is None or known.owner is None:
+            continue
+        if known.owner == "reporter":
+            headers = {"X-Tracking-Token": leeuw.tracking_token}
+        else:
+            headers = (await tokens(known.owner)).bearer
+        url = platform.url(service) + _fill(path, leeuw)
+        response = await http.request(method, url, headers=headers)
+        assert response.status_code == 200, f"{method} {url} as {known.owner}: {response.text}"
+    directory = await _ok(
+        await http.get(
+            f"{platform.url('routing')}/v1/municipalities/{LEEUW}/directory",
+            headers=(await tokens("admin.leeuw")).bearer,
+        )
+    )
+    assert SPARE_DEPARTMENT in {d["code"] for d in directory["departments"]}
+
+
+async def test_another_towns_staff_sees_and_changes_nothing_through_any_endpoint(
+    platform: Platform, http: httpx.AsyncClient, tokens: TokenFactory, leeuw: Leeuw
+) -> None:
+    probes = [
+        (service, method, path, KNOWN[(service, method, path)])
+        for service, method, path in await _endpoints(platform, http)
+        if (service, method, path) in KNOWN and KNOWN[(service, method, path)].exempt is None
+    ]
+    assert len(probes) >= 18
+    before, streams_before = await platform.quiet_digest(), await platform.streams()
+
+    refused: list[str] = []
+    for username in OUTSIDERS:
+        bearer = (await tokens(username)).bearer
+        for service, method, path, known in probes:
+            url = platform.url(service) + _fill(path, leeuw)
+            response = await _probe(http, method, url, known, bearer)
+            status, codes = DENIED[service]
+            where = f"{username}: {method} {url} → {response.status_code} {response.text[:300]}"
+            assert response.status_code == status, where
+            assert response.headers["content-type"].startswith("application/problem+json"), where
+            assert response.json()["code"] in codes, where
+            assert leeuw.tracking_token not in response.text, where
+            refused.append(where)
+
+    after, streams_after = await platform.quiet_digest(), await platform.streams()
+    changed = sorted(table for table in after if after[table] != before.get(table))
+    assert not changed, f"tables changed by refused requests: {changed}"
+    assert streams_after == streams_before
+    assert len(refused) == len(OUTSIDERS) * len(probes)
