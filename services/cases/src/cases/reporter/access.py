@@ -23,7 +23,6 @@ from cases.errors import TrackingNotFound
 from cases.models.case import Case
 from cases.models.case_supporter import CaseSupporter
 from cases.reporter.tracking import normalize_tracking_number, token_matches
-from cases.store import cases as store
 from cases.store import locator as locators
 from guichet_contracts.values import Actor, ActorKind, CaseStatus
 from guichet_kit.auth import Principal, current_principal
@@ -91,15 +90,30 @@ async def _owner(session: AsyncSession, report_id: uuid.UUID) -> _Owner | None:
 
 
 async def joined_case(session: AsyncSession, case_id: uuid.UUID, *, lock: bool) -> Case | None:
-    """The case, or the case it was merged into (followed up to MAX_MERGE_HOPS)."""
+    """The case, or the case it was merged into (followed up to MAX_MERGE_HOPS). With `lock`,
+    only the final case is row-locked (re-read under the lock, in case it was merged in the
+    meantime), so a reporter never holds a lock that a staff merge takes in another order."""
     for _ in range(MAX_MERGE_HOPS):
-        case = await store.by_id(session, case_id, lock=lock)
+        case = await _read(session, case_id, lock=False)
+        if case is not None and lock and not _merged(case):
+            case = await _read(session, case_id, lock=True)
         if case is None:
             return None
-        if case.status != CaseStatus.DUPLICATE or case.duplicate_of_case_id is None:
+        if not _merged(case):
             return case
-        case_id = case.duplicate_of_case_id
+        case_id = case.duplicate_of_case_id or case.id
     return None
+
+
+def _merged(case: Case) -> bool:
+    return case.status == CaseStatus.DUPLICATE and case.duplicate_of_case_id is not None
+
+
+async def _read(session: AsyncSession, case_id: uuid.UUID, *, lock: bool) -> Case | None:
+    statement = select(Case).where(Case.id == case_id).execution_options(populate_existing=True)
+    if lock:
+        statement = statement.with_for_update()
+    return (await session.execute(statement)).scalar_one_or_none()
 
 
 def _language(request: Request, principal: Principal | None, case: Case) -> str:
