@@ -79,7 +79,7 @@ def build_router(settings: Settings) -> APIRouter:
         summary="Add a note (internal or public update) with one file",
     )
     async def upload(ctx: WriterDep, case_number: str, request: Request) -> NoteOut:
-        case = await _visible_case(ctx, case_number, lock=True)
+        case = await _visible_case(ctx, case_number, lock=False)
         form = await read_note_form(request, FILE_PART, settings.attachment_max_bytes)
         if form.upload is None:
             raise FileMissing(part=FILE_PART)
@@ -98,6 +98,7 @@ def build_router(settings: Settings) -> APIRouter:
             storage, get_image_pool(request), ctx.tenant_id, case.id, form.upload, allow_pdf=True
         )
         try:
+            case = await _visible_case(ctx, case_number, lock=True)
             note = await workflow.add_note(
                 ctx.session, case, text, visibility, staff_actor(ctx.principal), [stored]
             )

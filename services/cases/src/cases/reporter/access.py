@@ -170,16 +170,13 @@ async def reading_context(
     return await locate(session, request, tracking_number, token, principal, lock=False)
 
 
-async def writing_context(
-    tracking_number: TrackingPath,
-    request: Request,
-    session: SessionDep,
-    principal: OptionalPrincipal,
-    token: TrackingToken = None,
-) -> ReporterContext:
-    """The case row-locked: comments of one case are counted and written one after another."""
-    return await locate(session, request, tracking_number, token, principal, lock=True)
+async def locked_case(ctx: ReporterContext) -> Case:
+    """The reporter's case row-locked, taken only once the request body has been read and
+    checked, so a slow upload never holds the lock."""
+    case = await joined_case(ctx.session, ctx.case.id, lock=True)
+    if case is None:
+        raise TrackingNotFound()
+    return case
 
 
 ReaderDep = Annotated[ReporterContext, Depends(reading_context)]
-WriterDep = Annotated[ReporterContext, Depends(writing_context)]

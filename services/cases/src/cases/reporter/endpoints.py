@@ -12,7 +12,7 @@ from cases.attachments import files
 from cases.attachments.component import get_image_pool
 from cases.attachments.forms import FORM_OVERHEAD, read_note_form
 from cases.reporter import service
-from cases.reporter.access import ReaderDep, WriterDep
+from cases.reporter.access import ReaderDep, locked_case
 from cases.reporter.schemas import CommentReceipt, ReporterCaseView
 from cases.reporter.view import Links, reporter_view
 from cases.settings import Settings
@@ -93,12 +93,12 @@ def build_router(settings: Settings) -> APIRouter:
         max_body_size=settings.attachment_max_bytes + FORM_OVERHEAD,
         summary="Add a comment and/or a photo to your case (shown publicly on its timeline)",
     )
-    async def comment_case(ctx: WriterDep, request: Request) -> CommentReceipt:
+    async def comment_case(ctx: ReaderDep, request: Request) -> CommentReceipt:
         form = await read_note_form(request, PHOTO_PART, settings.attachment_max_bytes)
         text = service.checked_text(form.text, form.upload is not None, limits)
-        await service.check_rate(ctx.session, ctx.case, limits)
-        photo = None
+        await service.check_rate(ctx.session, ctx.case, limits)  # early, before any work
         storage = get_storage(request)
+        photo = None
         if form.upload is not None:
             photo = await files.store_upload(
                 storage,
@@ -109,7 +109,9 @@ def build_router(settings: Settings) -> APIRouter:
                 allow_pdf=False,
             )
         try:
-            note = await service.add_reporter_comment(ctx.session, ctx.case, text, ctx.actor, photo)
+            case = await locked_case(ctx)
+            await service.check_rate(ctx.session, case, limits)  # authoritative, under the lock
+            note = await service.add_reporter_comment(ctx.session, case, text, ctx.actor, photo)
         except BaseException:
             if photo is not None:
                 await files.discard(storage, ctx.case.tenant_id, photo)

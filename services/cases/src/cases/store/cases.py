@@ -15,15 +15,15 @@ from cases.models.case_supporter import CaseSupporter
 
 async def by_id(session: AsyncSession, case_id: uuid.UUID, *, lock: bool = False) -> Case | None:
     statement = select(Case).where(Case.id == case_id)
-    if lock:
-        statement = statement.with_for_update()
+    if lock:  # a locked read refreshes a row this session may have read before
+        statement = statement.with_for_update().execution_options(populate_existing=True)
     return (await session.execute(statement)).scalar_one_or_none()
 
 
 async def by_number(session: AsyncSession, number: str, *, lock: bool = False) -> Case | None:
     statement = select(Case).where(Case.number == number)
     if lock:
-        statement = statement.with_for_update()
+        statement = statement.with_for_update().execution_options(populate_existing=True)
     return (await session.execute(statement)).scalar_one_or_none()
 
 
