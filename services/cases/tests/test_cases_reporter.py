@@ -347,7 +347,11 @@ async def test_reporter_comment_and_photo_become_public_without_exif(
 
 
 async def test_reporter_comment_refusals_are_translated_and_write_nothing(
-    client: httpx.AsyncClient, report: Callable[..., Any], admin_engine: AsyncEngine
+    client: httpx.AsyncClient,
+    report: Callable[..., Any],
+    admin_engine: AsyncEngine,
+    s3_admin: Minio,
+    bucket: str,
 ) -> None:
     case = await report()
     url = f"{case.url}/comments"
@@ -397,7 +401,16 @@ async def test_reporter_comment_refusals_are_translated_and_write_nothing(
     assert limited.status_code == 429
     assert limited.json()["code"] == "case.too_many_comments"
     assert limited.headers["retry-after"] == "3600"
+    photo = {"photo": ("late.jpg", photo_with_exif(), "image/jpeg")}
+    assert (await client.post(url, files=photo, headers=french)).status_code == 429
     assert await note_count(admin_engine, case.number) == PER_HOUR
+    async with admin_engine.connect() as conn:
+        case_id = (
+            await conn.execute(
+                text("SELECT id FROM cases.case WHERE number = :n"), {"n": case.number}
+            )
+        ).scalar_one()
+    assert list(s3_admin.list_objects(bucket, prefix=f"{LEEUW}/cases/{case_id}/")) == []
 
 
 async def test_confidential_case_shows_its_reporter_status_only(
