@@ -593,3 +593,52 @@ def test_one_stream_declared_twice_differently_is_refused(app_role: DbRole) -> N
     )
     with pytest.raises(ValueError, match="declared twice"):
         BusComponent(settings, streams=[STREAM], inbox=inbox, consumers=[consumer])
+
+
+async def test_shared_transaction_handles_a_batch_at_once_per_tenant(
+    js: JetStreamContext, admin: AsyncEngine, consume: Any
+) -> None:
+    sent = [envelope(n, tenant=("23077", "55040")[n % 2]) for n in range(6)]
+    for env in sent:
+        await publish(js, env)
+    await publish(js, sent[0], msg_id=f"{sent[0].id}-again")  # the same event twice in a batch
+    async with consume(record, shared_transaction=True, batch=20):
+        await settled(js)
+
+    async with admin.connect() as conn:
+        rows = (await conn.execute(text(
+            "SELECT event_id, tenant_id, seen_tenant, correlation_id, xmin::text AS tx "
+            f"FROM {SCHEMA}.effects"
+        ))).all()  # fmt: skip
+    assert sorted(row.event_id for row in rows) == sorted(env.id for env in sent)
+    assert all(row.seen_tenant == row.tenant_id for row in rows)
+    by_id = {env.id: env for env in sent}
+    assert all(row.correlation_id == str(by_id[row.event_id].correlation_id) for row in rows)
+    assert len({row.tx for row in rows}) == 1  # one transaction for the whole batch
+    assert await count(admin, inbox) == 6
+
+
+async def test_shared_transaction_retries_alone_when_one_event_fails(
+    js: JetStreamContext, admin: AsyncEngine, consume: Any
+) -> None:
+    sent = [envelope(n) for n in range(5)]
+    poison = sent[2].id
+
+    async def failing_once_for_poison(session: AsyncSession, env: Envelope) -> None:
+        await record(session, env)
+        if env.id == poison:
+            raise RuntimeError("this one is broken")
+
+    for env in sent:
+        await publish(js, env)
+    async with consume(
+        failing_once_for_poison, shared_transaction=True, batch=20, max_deliver=2, backoff=(0.2,)
+    ):
+        await until(lambda: _len_eq(dead_letters(js), 1))
+        await settled(js)
+
+    async with admin.connect() as conn:
+        handled = set((await conn.execute(select(effects.c.event_id))).scalars())
+    assert handled == {env.id for env in sent} - {poison}
+    assert await count(admin, effects) == 4  # the rolled-back batch left nothing behind
+    assert await count(admin, inbox) == 4

@@ -5,6 +5,13 @@ set the tenant, claim `(durable, event id)` in the inbox, run the handler unless
 says it already ran, commit, then ack. A failing handler rolls back and the message is
 nak'ed with a growing delay; at `max_deliver` it goes to `deadletter.<durable>` with the
 error in headers and is terminated.
+
+With `ConsumerSpec.shared_transaction`, a fetched batch is first handled in one transaction
+(one BEGIN/COMMIT and one inbox statement for all its events, the tenant bound anew before
+each event): far fewer round trips under load. If anything in it fails, the whole batch rolls
+back and each event is handled alone as above, so only the failing one is retried. Only for
+handlers whose every effect is in this database: an effect elsewhere (an e-mail, a file)
+could happen twice.
 """
 
 from __future__ import annotations
@@ -26,10 +33,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from guichet_contracts.envelope import Envelope
 from guichet_kit.bus.backoff import backoff_delay
 from guichet_kit.bus.deadletter import DeadLetter, publish_dead_letter
-from guichet_kit.bus.inbox import claim
+from guichet_kit.bus.inbox import claim, claim_many
 from guichet_kit.bus.subjects import StreamSpec, deadletter_subject
-from guichet_kit.db.tenancy import tenant_transaction
-from guichet_kit.logging.context import correlation_id_var
+from guichet_kit.db.tenancy import set_tenant, tenant_transaction
+from guichet_kit.logging.context import correlation_id_var, tenant_id_var
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +62,7 @@ class ConsumerSpec:
     max_ack_pending: int = 1000
     batch: int = 10
     fetch_timeout: float = 5.0
+    shared_transaction: bool = False
 
     def __post_init__(self) -> None:
         if self.max_deliver < 1 or not self.backoff or not self.filter_subjects:
@@ -154,12 +162,22 @@ class EventConsumer:
     async def _handle_batch(self, msgs: Sequence[Msg]) -> None:
         keep_alive = asyncio.create_task(self._keep_alive(msgs))
         try:
-            for msg in msgs:
+            parsed = [(msg, envelope) for msg in msgs if (envelope := await self._parse(msg))]
+            if (
+                self.spec.shared_transaction
+                and len(parsed) > 1
+                and not self._stopping.is_set()
+                and await self._process_together([envelope for _, envelope in parsed])
+            ):
+                for msg, envelope in parsed:
+                    await self._ack(msg, envelope)
+                return
+            for msg, envelope in parsed:
                 if self._stopping.is_set():
                     await self._release(msg)
                     continue
                 try:
-                    await self._handle(msg)
+                    await self._handle(msg, envelope)
                 except Exception:
                     # Unsettled: JetStream redelivers it after ack_wait.
                     logger.exception("unexpected error handling %s", msg.subject)
@@ -181,23 +199,60 @@ class EventConsumer:
         with contextlib.suppress(nats.errors.Error):
             await msg.nak()
 
-    async def _handle(self, msg: Msg) -> None:
+    async def _parse(self, msg: Msg) -> Envelope | None:
+        """The message's envelope; an unusable message is dead-lettered at once (None)."""
         try:
-            envelope = parse_envelope(msg)
+            return parse_envelope(msg)
         except InvalidEventError as exc:
             logger.error("invalid event on %s: %s", msg.subject, exc)
             await self._give_up(msg, "invalid-event", exc)
-            return
+            return None
+
+    async def _handle(self, msg: Msg, envelope: Envelope) -> None:
         try:
             await self._process(envelope)
         except Exception as exc:
             await self._on_failure(msg, envelope, exc)
             return
+        await self._ack(msg, envelope)
+
+    async def _ack(self, msg: Msg, envelope: Envelope) -> None:
         try:
             await msg.ack()
         except nats.errors.Error as exc:
             # Committed already: a redelivery will be skipped by the inbox.
             logger.warning("ack failed for event %s: %s", envelope.id, exc)
+
+    async def _process_together(self, envelopes: Sequence[Envelope]) -> bool:
+        """Handle the batch in one transaction; False (rolled back) if anything failed.
+        Sorted by tenant, stably: each tenant's events keep their order, and replicas take
+        row locks in the same order."""
+        ordered = sorted(envelopes, key=lambda envelope: envelope.tenant_id)
+        try:
+            async with self._session_factory() as session, session.begin():
+                ids = [envelope.id for envelope in ordered]
+                fresh = await claim_many(session, self._inbox, self.spec.durable, ids)
+                for envelope in ordered:
+                    if envelope.id in fresh:
+                        fresh.discard(envelope.id)  # a second copy in the batch is skipped
+                        await self._run_handler(session, envelope)
+        except Exception as exc:
+            logger.info("batch of %d on %s rolled back (%s): one by one", len(ordered),
+                        self.spec.durable, exc)  # fmt: skip
+            return False
+        return True
+
+    async def _run_handler(self, session: AsyncSession, envelope: Envelope) -> None:
+        correlation = correlation_id_var.set(str(envelope.correlation_id))
+        tenant = tenant_id_var.set(envelope.tenant_id)
+        try:
+            await set_tenant(session, envelope.tenant_id)
+            await self.spec.handler(session, envelope)
+            # Written under this event's tenant before the next event binds another one.
+            await session.flush()
+        finally:
+            tenant_id_var.reset(tenant)
+            correlation_id_var.reset(correlation)
 
     async def _process(self, envelope: Envelope) -> None:
         token = correlation_id_var.set(str(envelope.correlation_id))
