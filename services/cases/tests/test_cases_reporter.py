@@ -615,3 +615,55 @@ async def test_concurrent_comments_respect_the_hourly_limit(
     statuses = sorted(r.status_code for r in results)
     assert statuses == [201] * PER_HOUR + [429] * 3
     assert await note_count(admin_engine, case.number) == PER_HOUR
+
+
+async def test_logged_in_citizen_lists_their_own_cases_across_towns(
+    client: httpx.AsyncClient,
+    tokens: TokenFactory,
+    report: Callable[..., Any],
+    apply_event: Apply,
+    make_decision: Callable[..., Envelope],
+    admin_engine: AsyncEngine,
+) -> None:
+    citizen = USERS["citizen.itsme"]
+    mine = await report(subject=citizen.sub)
+    secret = await report(
+        subject=citizen.sub,
+        category="security",
+        confidentiality=Confidentiality.CONFIDENTIAL,
+        departments=("safety",),
+    )
+    not_mine = await report(subject=USERS["citizen.eid"].sub)
+    async with admin_engine.connect() as conn:
+        mine_id = (
+            await conn.execute(
+                text("SELECT id FROM cases.case WHERE number = :n"), {"n": mine.number}
+            )
+        ).scalar_one()
+    supporting = await report(subject=citizen.sub, outcome="duplicate", duplicate_of=mine_id)
+    elsewhere = make_decision("55040", subject=citizen.sub, departments=("voirie",))
+    await apply_event(elsewhere)
+
+    headers = {**(await tokens("citizen.itsme")).bearer, "Accept-Language": "fr"}
+    listed = await client.get("/v1/tracking", headers=headers)
+    assert listed.status_code == 200, listed.text
+    items = {item["tracking_number"]: item for item in listed.json()}
+    expected = {
+        mine.tracking_number,
+        secret.tracking_number,
+        supporting.tracking_number,
+        elsewhere.data["report"]["tracking_number"],
+    }
+    assert expected <= set(items)
+    assert not_mine.tracking_number not in items
+    assert items[supporting.tracking_number]["case_number"] == mine.number
+    assert items[secret.tracking_number]["restricted"] is True
+    assert items[mine.tracking_number]["status_label"] == "nouveau"
+    other_town = items[elsewhere.data["report"]["tracking_number"]]
+    assert other_town["municipality"]["code"] == "55040"
+    assert other_town["case_number"].startswith("SOI-")
+
+    staff_list = await client.get("/v1/tracking", headers=(await tokens("staff.leeuw")).bearer)
+    assert staff_list.status_code == 200
+    assert not {i["tracking_number"] for i in staff_list.json()} & expected
+    assert (await client.get("/v1/tracking")).status_code == 401

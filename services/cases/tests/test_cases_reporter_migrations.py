@@ -16,7 +16,7 @@ from guichet_testing.database import TestDatabase, create_test_database
 from guichet_testing.stack import StackInfo
 
 SCHEMA = "cases"
-PREVIOUS = "3b1f0c7d9e21"
+PREVIOUS = "3b1f0c7d9e21"  # before the reporter-access migrations
 NEW_TABLES = {"case_locator", "case_settings", "case_attachment"}
 EXEMPTIONS = {
     **INFRASTRUCTURE_EXEMPTIONS,
@@ -59,7 +59,7 @@ async def test_reporter_access_migration_rolls_back_and_replays(stack: StackInfo
             True,
             True,
         )
-        assert len(await _reporter_columns(admin)) == 5
+        assert len(await _reporter_columns(admin)) == 6
 
         await asyncio.to_thread(
             downgrade, MIGRATIONS_DIR, migrator.url, revision=PREVIOUS, app_role=app.name

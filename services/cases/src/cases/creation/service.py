@@ -48,6 +48,7 @@ async def add_locator(session: AsyncSession, tenant_id: str, report: ReportConte
         tenant_id=tenant_id,
         report_id=report.report_id,
         token_hash=token_hash(report),
+        reporter_subject=report.reporter.account_subject,
     )
 
 

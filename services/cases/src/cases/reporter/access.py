@@ -69,12 +69,12 @@ class ReporterContext:
 
 
 @dataclass(frozen=True)
-class _Owner:
+class Owner:
     case_id: uuid.UUID
     subject: str | None
 
 
-async def _owner(session: AsyncSession, report_id: uuid.UUID) -> _Owner | None:
+async def owner_of(session: AsyncSession, report_id: uuid.UUID) -> Owner | None:
     as_case = await session.execute(
         select(Case.id, Case.reporter_subject).where(Case.report_id == report_id)
     )
@@ -86,7 +86,7 @@ async def _owner(session: AsyncSession, report_id: uuid.UUID) -> _Owner | None:
             )
         )
         row = as_supporter.one_or_none()
-    return None if row is None else _Owner(case_id=row[0], subject=row[1])
+    return None if row is None else Owner(case_id=row[0], subject=row[1])
 
 
 async def joined_case(session: AsyncSession, case_id: uuid.UUID, *, lock: bool) -> Case | None:
@@ -118,9 +118,16 @@ async def _read(session: AsyncSession, case_id: uuid.UUID, *, lock: bool) -> Cas
 
 def _language(request: Request, principal: Principal | None, case: Case) -> str:
     """Accept-Language if sent, else the account's locale, else the report's language."""
+    return profile_language(request, principal, case.reporter_language)
+
+
+def profile_language(
+    request: Request, principal: Principal | None, fallback: str | None = None
+) -> str:
+    """Accept-Language if sent, else the account's locale, else `fallback`, else the default."""
     if "accept-language" not in request.headers:
         locale = principal.locale if principal else None
-        chosen = locale if locale in SUPPORTED_LANGUAGES else case.reporter_language
+        chosen = locale if locale in SUPPORTED_LANGUAGES else fallback
         if chosen in SUPPORTED_LANGUAGES:
             request.state.language = chosen
     return request_language(request)
@@ -142,7 +149,7 @@ async def locate(
         # Unknown number and wrong token cost the same: one lookup and one comparison.
         raise TrackingNotFound()
     await bind_tenant(session, locator.tenant_id)
-    owner = await _owner(session, locator.report_id)
+    owner = await owner_of(session, locator.report_id)
     if owner is None:
         raise TrackingNotFound()
     own_account = (

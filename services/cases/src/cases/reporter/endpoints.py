@@ -12,10 +12,13 @@ from cases.attachments import files
 from cases.attachments.component import get_image_pool
 from cases.attachments.forms import FORM_OVERHEAD, read_note_form
 from cases.reporter import service
-from cases.reporter.access import ReaderDep, locked_case
-from cases.reporter.schemas import CommentReceipt, ReporterCaseView
+from cases.reporter.access import ReaderDep, locked_case, profile_language
+from cases.reporter.mine import my_cases
+from cases.reporter.schemas import CommentReceipt, MyCase, ReporterCaseView
 from cases.reporter.view import Links, reporter_view
 from cases.settings import Settings
+from guichet_kit.auth import PrincipalDep
+from guichet_kit.db import SessionDep
 from guichet_kit.storage import get_storage
 
 PHOTO_PART = "photo"
@@ -69,6 +72,17 @@ def build_router(settings: Settings) -> APIRouter:
         per_hour=settings.reporter_comments_per_hour,
     )
     url_ttl = timedelta(seconds=settings.attachment_url_seconds)
+
+    @router.get(
+        "",
+        responses=_problems({401: "No or invalid access token"}),
+        summary="Your own cases, when you reported while logged in (newest first, at most 100)",
+    )
+    async def list_my_cases(
+        principal: PrincipalDep, session: SessionDep, request: Request
+    ) -> list[MyCase]:
+        language = profile_language(request, principal)
+        return await my_cases(session, principal.subject, language)
 
     @router.get(
         "/{tracking_number}",

@@ -66,3 +66,17 @@ class CommentReceipt(BaseModel):
     comment_id: uuid.UUID
     at: datetime
     attachments: list[uuid.UUID]
+
+
+class MyCase(BaseModel):
+    """One of a logged-in citizen's reports and the case it is part of."""
+
+    tracking_number: str
+    case_number: str
+    status: CaseStatus
+    status_label: str
+    category: Named
+    municipality: Named
+    reported_at: datetime
+    updated_at: datetime
+    restricted: bool

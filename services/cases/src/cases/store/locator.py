@@ -19,6 +19,7 @@ async def add(
     tenant_id: str,
     report_id: uuid.UUID,
     token_hash: bytes | None,
+    reporter_subject: str | None,
 ) -> None:
     """Idempotent for the same report; a tracking number already given to another report
     fails (unique key), which the consumer retries and finally dead-letters."""
@@ -29,6 +30,7 @@ async def add(
             tenant_id=tenant_id,
             report_id=report_id,
             token_hash=token_hash,
+            reporter_subject=reporter_subject,
         )
         .on_conflict_do_nothing(index_elements=[CaseLocator.report_id])
     )
@@ -38,3 +40,13 @@ async def add(
 async def find(session: AsyncSession, tracking_number: str) -> CaseLocator | None:
     statement = select(CaseLocator).where(CaseLocator.tracking_number == tracking_number)
     return (await session.execute(statement)).scalar_one_or_none()
+
+
+async def of_subject(session: AsyncSession, subject: str, limit: int) -> list[CaseLocator]:
+    statement = (
+        select(CaseLocator)
+        .where(CaseLocator.reporter_subject == subject)
+        .order_by(CaseLocator.tracking_number)
+        .limit(limit)
+    )
+    return list((await session.execute(statement)).scalars())
