@@ -24,7 +24,9 @@ import json
 import os
 import secrets
 import signal
+import subprocess
 import sys
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,8 +81,7 @@ class ServiceProcess:
     def start(self) -> None:
         if self.running:
             raise RuntimeError(f"{self.name} already runs")
-        if not port_is_free(self.port, "127.0.0.1"):
-            raise RuntimeError(f"{self.name}: port {self.port} is taken (a `make run` on it?)")
+        _wait_port_free(self.name, self.port)
         argv = [sys.executable, "-m", "uvicorn", "--factory", f"{self.name}.main:create_app"]
         argv += ["--host", "127.0.0.1", "--port", str(self.port)]
         argv += ["--loop", "uvloop", "--http", "httptools", "--no-access-log"]
@@ -112,6 +113,17 @@ class ServiceProcess:
 
     def log_tail(self, lines: int = 40) -> str:
         return log_tail(self.log, lines)
+
+
+def _wait_port_free(name: str, port: int, within: float = 10.0) -> None:
+    """A killed server's port can stay bound for a moment; say who holds it if it stays."""
+    deadline = time.monotonic() + within
+    while not port_is_free(port, "127.0.0.1"):
+        if time.monotonic() > deadline:
+            sockets = subprocess.run(["ss", "-tanp"], capture_output=True, text=True).stdout
+            holders = "\n".join(line for line in sockets.splitlines() if f":{port} " in line)
+            raise RuntimeError(f"{name}: port {port} is taken:\n{holders}")
+        time.sleep(0.1)
 
 
 def service_env(
@@ -299,6 +311,35 @@ class Platform:
         finally:
             await connection.close()
         return {info.config.name or "": int(info.state.messages) for info in infos}
+
+    async def backlog(self) -> dict[str, tuple[int, int]]:
+        """Every durable consumer → (messages not yet delivered, delivered but not acked)."""
+        connection = await nats.connect(self.nats.url, name="e2e-inspect")
+        try:
+            js = connection.jetstream()
+            found: dict[str, tuple[int, int]] = {}
+            for stream in await js.streams_info():
+                name = stream.config.name or ""
+                for consumer in await js.consumers_info(name):
+                    found[f"{name}/{consumer.name}"] = (
+                        int(consumer.num_pending or 0),
+                        int(consumer.num_ack_pending or 0),
+                    )
+        finally:
+            await connection.close()
+        return found
+
+    async def wait_drained(self, within: float) -> None:
+        """Until every consumer has handled and acknowledged everything (redeliveries of
+        messages a killed process held come back after the consumers' ack_wait)."""
+
+        async def drained() -> bool:
+            return all(counts == (0, 0) for counts in (await self.backlog()).values())
+
+        try:
+            await wait_until("consumers drained", drained, within=within, interval=0.2)
+        except Exception as exc:
+            raise AssertionError(f"{exc}: {await self.backlog()}") from exc
 
     async def case_numbers(self, report_ids: Sequence[str]) -> dict[str, list[str]]:
         """report id → numbers of the cases opened for it (as superuser: every town)."""

@@ -37,6 +37,7 @@ DENIED: dict[str, tuple[int, frozenset[str]]] = {
 SPARE_DEPARTMENT = "E2E_SPARE"
 CANNED = ("e2e_thanks", "nl")
 RULE_KEYWORD = "e2e-cross-tenant-never-matches"
+REPORTER_ACCOUNT = "citizen.eid"  # submits Leeuw's report while logged in
 PHOTO = ("file", ("photo.jpg", jpeg_with_exif(place(LEEUW), (320, 240)), "image/jpeg"))
 
 
@@ -53,6 +54,7 @@ class Known:
     owner: str | None = None
     exempt: str | None = None
     multipart: bool = False  # send `body` as form fields with a photo in part `file`
+    own_only: bool = False  # answers the caller's own data: 200 without any of Leeuw's
 
 
 SQUARE = {
@@ -155,6 +157,7 @@ KNOWN: dict[tuple[str, str, str], Known] = {
     ("cases", "PUT", "/v1/municipalities/{nis}/case-settings"): Known(
         body={"show_staff_names": True}
     ),
+    ("cases", "GET", "/v1/tracking"): Known(owner=REPORTER_ACCOUNT, own_only=True),
     ("cases", "GET", "/v1/tracking/{tracking_number}"): Known(owner="reporter"),
     ("cases", "POST", "/v1/tracking/{tracking_number}/comments"): Known(
         body={"text": "a comment from Soignies"}
@@ -172,6 +175,9 @@ class Leeuw:
     tracking_token: str
     rule_id: str
     attachment_id: str
+
+    def identifiers(self) -> set[str]:
+        return {self.case_number, self.report_id, self.tracking_number, self.tracking_token}
 
     def params(self, path: str) -> dict[str, str]:
         code = SPARE_DEPARTMENT if "/departments/" in path else "graffiti"
@@ -199,7 +205,10 @@ async def _ok(response: httpx.Response) -> dict[str, Any]:
 async def leeuw(platform: Platform, http: httpx.AsyncClient, tokens: TokenFactory) -> Leeuw:
     async with tap(platform.nats.url) as events:
         response = await submit(
-            http, platform.url("intake"), report(place(LEEUW, north_m=1000), "graffiti")
+            http,
+            platform.url("intake"),
+            report(place(LEEUW, north_m=1000), "graffiti"),
+            headers=(await tokens(REPORTER_ACCOUNT)).bearer,
         )
         receipt = await _ok(response)
         created = await events.wait_for("case.created", report_id=receipt["report_id"])
@@ -286,6 +295,8 @@ async def test_the_probed_ids_are_real_for_their_owner(
         url = platform.url(service) + _fill(path, leeuw)
         response = await http.request(method, url, headers=headers)
         assert response.status_code == 200, f"{method} {url} as {known.owner}: {response.text}"
+        if known.own_only:
+            assert leeuw.case_number in response.text
     directory = await _ok(
         await http.get(
             f"{platform.url('routing')}/v1/municipalities/{LEEUW}/directory",
@@ -312,8 +323,13 @@ async def test_another_towns_staff_sees_and_changes_nothing_through_any_endpoint
         for service, method, path, known in probes:
             url = platform.url(service) + _fill(path, leeuw)
             response = await _probe(http, method, url, known, bearer)
-            status, codes = DENIED[service]
             where = f"{username}: {method} {url} → {response.status_code} {response.text[:300]}"
+            if known.own_only:
+                assert response.status_code == 200, where
+                assert not leeuw.identifiers() & set(re.findall(r"[\w-]+", response.text)), where
+                refused.append(where)
+                continue
+            status, codes = DENIED[service]
             assert response.status_code == status, where
             assert response.headers["content-type"].startswith("application/problem+json"), where
             assert response.json()["code"] in codes, where
