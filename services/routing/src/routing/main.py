@@ -37,12 +37,16 @@ def consumers(config: RouterConfig) -> list[ConsumerSpec]:
             stream=INTAKE_STREAM,
             filter_subjects=(event_filter("report.submitted", 1),),
             handler=report_handler(config),
+            batch=100,
+            shared_transaction=True,
         ),
         ConsumerSpec(
             durable=CASES_DURABLE,
             stream=CASES_STREAM,
             filter_subjects=tuple(event_filter(e.event_type, e.event_version) for e in CASE_EVENTS),
             handler=handle_case_event,
+            batch=100,
+            shared_transaction=True,
         ),
     ]
 

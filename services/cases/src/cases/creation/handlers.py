@@ -22,4 +22,5 @@ def routing_decided_consumer() -> ConsumerSpec:
         filter_subjects=(event_filter("routing.decided", 1),),
         handler=on_routing_decided,
         batch=100,
+        shared_transaction=True,
     )

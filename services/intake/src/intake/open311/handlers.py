@@ -124,4 +124,6 @@ def cases_consumer() -> ConsumerSpec:
             event_filter(model.event_type, model.event_version) for model in HANDLERS
         ),
         handler=on_case_event,
+        batch=100,
+        shared_transaction=True,
     )
