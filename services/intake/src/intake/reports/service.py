@@ -3,14 +3,17 @@
 Every channel (the `/v1/reports` endpoints, Open311, ...) maps its input to a `Submission` and
 calls `submit_report`, which is a handler in the kit's sense: it owns its transactions.
 
-1. one short read transaction: an earlier response to the same idempotency key is replayed
-   (or refused when the body differs); the point is resolved to a hosted municipality and the
-   draft checked against that municipality's categories;
+1. an earlier response to the same idempotency key is replayed (or refused when the body
+   differs); the point is resolved to a hosted municipality and the draft checked against that
+   municipality's categories;
 2. photos are cleaned off the event loop and stored in S3 under the municipality's prefix;
-3. one write transaction: idempotency record, locator, report, photos and the
-   `report.submitted` outbox event, all or nothing. If it fails, the objects stored in step 2
-   are deleted (best effort, logged). If another request with the same key won the race, its
-   response is replayed.
+3. the write: idempotency record, locator, report, photos and the `report.submitted` outbox
+   event, all or nothing. If it fails, the objects stored in step 2 are deleted (best effort,
+   logged). If another request with the same key won the race, its response is replayed.
+
+Without photos, steps 1 and 3 share one transaction (the hot path: fewer round trips). With
+photos, step 1 is a short read transaction and step 3 another, so no transaction stays open
+while images are processed and uploaded.
 """
 
 from __future__ import annotations
@@ -112,29 +115,60 @@ async def submit_report(ctx: IntakeContext, submission: Submission) -> Receipt:
     authorize_channel(submission.draft.channel, submission.principal)
     scope = idempotency_scope(submission.principal)
     fingerprint = request_fingerprint(submission)
-    async with ctx.sessions() as session, session.begin():
-        if submission.idempotency_key is not None:
-            earlier = await repository.find_idempotency(session, scope, submission.idempotency_key)
-            if earlier is not None:
-                return _replay(ctx, earlier, fingerprint)
-        target = await _resolve(session, submission)
-    report_id = uuid7()
-    processed = await ctx.photos.process(submission.photos) if submission.photos else []
-    stored: list[_StoredPhoto] = []
     try:
-        await _store_photos(ctx.storage, target.municipality.nis, report_id, processed, stored)
-        return await _record(ctx, submission, target, report_id, stored, scope, fingerprint)
+        if submission.photos:
+            return await _submit_with_photos(ctx, submission, scope, fingerprint)
+        async with ctx.sessions() as session, session.begin():
+            found = await _replay_or_resolve(ctx, session, submission, scope, fingerprint)
+            if isinstance(found, Receipt):
+                return found
+            return await _record(ctx, session, submission, found, uuid7(), [], scope, fingerprint)
     except _KeyTakenError:
-        await _delete_photos(ctx.storage, target.municipality.nis, stored)
         async with ctx.sessions() as session, session.begin():
             assert submission.idempotency_key is not None
             winner = await repository.find_idempotency(session, scope, submission.idempotency_key)
         if winner is None:  # the winner's transaction has committed before we got here
             raise RuntimeError("idempotency key taken but not found") from None
         return _replay(ctx, winner, fingerprint)
+
+
+async def _submit_with_photos(
+    ctx: IntakeContext, submission: Submission, scope: str, fingerprint: bytes
+) -> Receipt:
+    async with ctx.sessions() as session, session.begin():
+        found = await _replay_or_resolve(ctx, session, submission, scope, fingerprint)
+    if isinstance(found, Receipt):
+        return found
+    report_id = uuid7()
+    processed = await ctx.photos.process(submission.photos)
+    stored: list[_StoredPhoto] = []
+    nis = found.municipality.nis
+    try:
+        await _store_photos(ctx.storage, nis, report_id, processed, stored)
+        async with ctx.sessions() as session, session.begin():
+            await set_tenant(session, nis)
+            return await _record(
+                ctx, session, submission, found, report_id, stored, scope, fingerprint
+            )
     except BaseException:
-        await _delete_photos(ctx.storage, target.municipality.nis, stored)
+        await _delete_photos(ctx.storage, nis, stored)
         raise
+
+
+async def _replay_or_resolve(
+    ctx: IntakeContext,
+    session: AsyncSession,
+    submission: Submission,
+    scope: str,
+    fingerprint: bytes,
+) -> Receipt | _Target:
+    """The earlier answer to this idempotency key, or where the new report goes (the
+    transaction is then bound to that municipality)."""
+    if submission.idempotency_key is not None:
+        earlier = await repository.find_idempotency(session, scope, submission.idempotency_key)
+        if earlier is not None:
+            return _replay(ctx, earlier, fingerprint)
+    return await _resolve(session, submission)
 
 
 def authorize_channel(channel: Channel, principal: Principal | None) -> None:
@@ -216,6 +250,7 @@ async def _delete_photos(
 
 async def _record(
     ctx: IntakeContext,
+    session: AsyncSession,
     submission: Submission,
     target: _Target,
     report_id: UUID,
@@ -239,36 +274,32 @@ async def _record(
         submitted_at=submitted_at,
     )
     content = _content(submission, target, report_id, tracking_number, token, submitted_at, photos)
-    async with ctx.sessions() as session, session.begin():
-        await set_tenant(session, nis)
-        if submission.idempotency_key is not None:
-            record = repository.StoredResponse(
-                request_hash=fingerprint,
-                tenant_id=nis,
-                report_id=report_id,
-                status_code=CREATED,
-                response=body.model_dump(mode="json", exclude={"tracking_token"}),
-            )
-            if not await repository.claim_idempotency(
-                session, scope, submission.idempotency_key, record
-            ):
-                raise _KeyTakenError()
-        await repository.add_locator(session, tracking_number, nis, report_id, token_hash(token))
-        await repository.add_report(
-            session,
-            _report_row(content, nis, submission.correlation_id),
-            draft.location.lat,
-            draft.location.lon,
-        )
-        await repository.add_photos(
-            session, [_photo_row(nis, report_id, i, p) for i, p in enumerate(photos)]
-        )
-        envelope = Envelope.build(
-            ReportSubmitted(report=content),
+    if submission.idempotency_key is not None:
+        record = repository.StoredResponse(
+            request_hash=fingerprint,
             tenant_id=nis,
-            correlation_id=submission.correlation_id,
+            report_id=report_id,
+            status_code=CREATED,
+            response=body.model_dump(mode="json", exclude={"tracking_token"}),
         )
-        await add_to_outbox(session, ctx.outbox, envelope)
+        if not await repository.claim_idempotency(
+            session, scope, submission.idempotency_key, record
+        ):
+            raise _KeyTakenError()
+    await repository.add_locator(session, tracking_number, nis, report_id, token_hash(token))
+    await repository.add_report(
+        session,
+        _report_row(content, nis, submission.correlation_id),
+        draft.location.lat,
+        draft.location.lon,
+    )
+    await repository.add_photos(
+        session, [_photo_row(nis, report_id, i, p) for i, p in enumerate(photos)]
+    )
+    envelope = Envelope.build(
+        ReportSubmitted(report=content), tenant_id=nis, correlation_id=submission.correlation_id
+    )
+    await add_to_outbox(session, ctx.outbox, envelope)
     return Receipt(CREATED, body, nis)
 
 
