@@ -197,11 +197,12 @@ class Platform:
                 name, stack=self.stack, database=schema, nats_url=self.nats.url, bucket=self.bucket
             )
             self.services[name] = ServiceProcess(name, self.ports[name], env, self.workdir)
-        if "routing" in self.services:
-            await self.run_cli("routing", "seed-demo")
         for service in self.services.values():
             service.start()
-        await asyncio.gather(*(s.wait_ready() for s in self.services.values()))
+        # The seed only writes routing's tables and outbox: it runs while the services
+        # start, and routing's relay publishes the snapshots when it is up.
+        seeding = [self.run_cli("routing", "seed-demo")] if "routing" in self.services else []
+        await asyncio.gather(*seeding, *(s.wait_ready() for s in self.services.values()))
         await self.wait_for_directory()
 
     @staticmethod
