@@ -232,9 +232,13 @@ class EventConsumer:
             async with self._session_factory() as session, session.begin():
                 ids = [envelope.id for envelope in ordered]
                 fresh = await claim_many(session, self._inbox, self.spec.durable, ids)
+                bound: str | None = None
                 for envelope in ordered:
                     if envelope.id in fresh:
                         fresh.discard(envelope.id)  # a second copy in the batch is skipped
+                        if envelope.tenant_id != bound:
+                            await set_tenant(session, envelope.tenant_id)
+                            bound = envelope.tenant_id
                         await self._run_handler(session, envelope)
         except Exception as exc:
             logger.info("batch of %d on %s rolled back (%s): one by one", len(ordered),
@@ -246,7 +250,6 @@ class EventConsumer:
         correlation = correlation_id_var.set(str(envelope.correlation_id))
         tenant = tenant_id_var.set(envelope.tenant_id)
         try:
-            await set_tenant(session, envelope.tenant_id)
             await self.spec.handler(session, envelope)
             # Written under this event's tenant before the next event binds another one.
             await session.flush()
