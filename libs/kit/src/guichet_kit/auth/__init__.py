@@ -2,8 +2,10 @@
 
 from guichet_kit.auth.component import AuthComponent
 from guichet_kit.auth.dependencies import (
+    OptionalPrincipalDep,
     PrincipalDep,
     current_principal,
+    optional_principal,
     path_tenant,
     principal_tenant,
     require_roles,
@@ -30,6 +32,7 @@ __all__ = [
     "InvalidToken",
     "IssuerKeys",
     "MissingToken",
+    "OptionalPrincipalDep",
     "Principal",
     "PrincipalDep",
     "RoleRequired",
@@ -37,6 +40,7 @@ __all__ = [
     "TokenVerifier",
     "current_principal",
     "hash_nrn",
+    "optional_principal",
     "path_tenant",
     "principal_from_claims",
     "principal_tenant",

@@ -55,6 +55,20 @@ async def current_principal(
 PrincipalDep = Annotated[Principal, Depends(current_principal)]
 
 
+async def optional_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal | None:
+    """For endpoints open to anonymous callers: no token is fine, a token sent must be valid
+    (else 401, never silently anonymous)."""
+    if credentials is None:
+        return None
+    return await current_principal(request, credentials)
+
+
+OptionalPrincipalDep = Annotated[Principal | None, Depends(optional_principal)]
+
+
 def require_roles(*roles: str) -> Callable[..., Awaitable[Principal]]:
     """Dependency admitting principals holding at least one of `roles` (else 403)."""
     if not roles:

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Header, Path, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,29 +24,12 @@ from cases.models.case_supporter import CaseSupporter
 from cases.reporter.tracking import normalize_tracking_number, token_matches
 from cases.store import locator as locators
 from guichet_contracts.values import Actor, ActorKind, CaseStatus
-from guichet_kit.auth import Principal, current_principal
+from guichet_kit.auth import OptionalPrincipalDep, Principal
 from guichet_kit.db import SessionDep, bind_tenant
 from guichet_kit.i18n import SUPPORTED_LANGUAGES, request_language
 
 MAX_MERGE_HOPS = 5
 
-_bearer = HTTPBearer(
-    auto_error=False,
-    description="Optional: the citizen's access token, if they reported while logged in",
-)
-
-
-async def optional_principal(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Principal | None:
-    """No token is fine (the tracking token may be used); a token sent must be valid (401)."""
-    if credentials is None:
-        return None
-    return await current_principal(request, credentials)
-
-
-OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
 TrackingToken = Annotated[
     str | None,
     Header(
@@ -171,7 +153,7 @@ async def reading_context(
     tracking_number: TrackingPath,
     request: Request,
     session: SessionDep,
-    principal: OptionalPrincipal,
+    principal: OptionalPrincipalDep,
     token: TrackingToken = None,
 ) -> ReporterContext:
     return await locate(session, request, tracking_number, token, principal, lock=False)

@@ -5,13 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from guichet_contracts.ids import uuid7
 from guichet_contracts.values import Channel, Language
-from guichet_kit.auth import Principal, current_principal
+from guichet_kit.auth import OptionalPrincipalDep, Principal
 from guichet_kit.i18n import request_language
 from guichet_kit.logging.context import current_correlation_id
 from guichet_kit.storage import get_storage
@@ -31,23 +30,6 @@ IDEMPOTENCY_KEY_CHARS = frozenset(
 )
 _FORM_OVERHEAD = 1024 * 1024
 
-_bearer = HTTPBearer(
-    auto_error=False,
-    description="Optional: an access token makes the report the account's (citizen or staff)",
-)
-
-
-async def optional_principal(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Principal | None:
-    """Anonymous callers are welcome; a token, when sent, must be valid (else 401)."""
-    if credentials is None:
-        return None
-    return await current_principal(request, credentials)
-
-
-OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
 
 _PROBLEMS: dict[int | str, dict[str, Any]] = {
     status: {"description": text, "content": {"application/problem+json": {}}}
@@ -89,7 +71,7 @@ def build_router(settings: Settings) -> APIRouter:
     )
     async def post_report(
         request: Request,
-        principal: OptionalPrincipal,
+        principal: OptionalPrincipalDep,
         idempotency_key: Annotated[
             str | None,
             Header(
@@ -135,7 +117,7 @@ def build_router(settings: Settings) -> APIRouter:
     async def get_report(
         request: Request,
         tracking_number: str,
-        principal: OptionalPrincipal,
+        principal: OptionalPrincipalDep,
         token: Annotated[
             str | None,
             Header(alias="X-Tracking-Token", description="the token returned at submission"),

@@ -11,13 +11,13 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable
-from enum import StrEnum
 from functools import cache
 from importlib import resources
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from guichet_contracts.values import Confidentiality, Priority
 from routing.rules.schemas import RuleBody
 
 __all__ = [
@@ -51,19 +51,6 @@ _NIS_RE = re.compile(r"^\d{5}$")
 _GERMAN_SPEAKING = frozenset(
     {"63001", "63012", "63013", "63023", "63040", "63048", "63061", "63067", "63087"}
 )
-
-
-class Priority(StrEnum):
-    LOW = "low"
-    NORMAL = "normal"
-    HIGH = "high"
-    URGENT = "urgent"
-
-
-class Confidentiality(StrEnum):
-    PUBLIC = "public"
-    INTERNAL = "internal"
-    CONFIDENTIAL = "confidential"
 
 
 class _Frozen(BaseModel):
