@@ -15,14 +15,15 @@ from typing import Any
 import httpx
 from PIL import Image
 
-LEEUW, SOIGNIES, BRAINE, EUPEN = "23077", "55040", "55004", "63023"
-PREFIX = {LEEUW: "SPL", SOIGNIES: "SOI", BRAINE: "BLC", EUPEN: "EUP"}
+LEEUW, SOIGNIES, BRAINE, EUPEN, KORTRIJK = "23077", "55040", "55004", "63023", "34022"
+PREFIX = {LEEUW: "SPL", SOIGNIES: "SOI", BRAINE: "BLC", EUPEN: "EUP", KORTRIJK: "KOR"}
 # Town centres of routing/demo/directory.json.
 CENTRES = {
     LEEUW: (50.7797, 4.2437),
     SOIGNIES: (50.5790, 4.0708),
     BRAINE: (50.6095, 4.1370),
     EUPEN: (50.6289, 6.0363),
+    KORTRIJK: (50.8277, 3.2647),
 }
 IN_THE_SEA = {"lat": 51.45, "lon": 2.55}
 METRES_PER_DEGREE_LAT = 111_320.0

@@ -15,7 +15,12 @@ from guichet_testing.oidc import TokenFactory
 from tests.e2e.events import tap
 from tests.e2e.pipeline import Platform
 from tests.e2e.reports import (
+    BRAINE,
+    KORTRIJK,
+    LEEUW,
+    PREFIX,
     SOIGNIES,
+    Place,
     dumping,
     exif_gps,
     jpeg_with_exif,
@@ -184,3 +189,33 @@ async def test_a_transition_not_in_the_table_is_refused_with_409_and_the_reason(
     assert len(events.matching("case.status_changed", case_number=new_case)) == 1
     history = (await case_detail(http, platform, tokens, new_case))["history"]
     assert [h["to_status"] for h in history if h["to_status"]][-1] == "acknowledged"
+
+
+# road_damage goes to a different department per town (routing/demo/directory.json); the
+# Soignies / Braine-le-Comte border crosses latitude 50.60 at longitude ~4.0741.
+ROAD_DAMAGE = [
+    (Place(50.60, 4.0725), SOIGNIES, "ROADS"),  # ~115 m west of the border
+    (Place(50.60, 4.0760), BRAINE, "WORKS"),  # ~130 m east of it
+    (place(KORTRIJK, north_m=500), KORTRIJK, "ROADS"),
+    (place(LEEUW, north_m=-1500, east_m=1000), LEEUW, "WORKS"),
+]
+
+
+async def test_each_report_goes_to_its_own_towns_department_even_across_a_border(
+    platform: Platform, http: httpx.AsyncClient
+) -> None:
+    async with tap(platform.nats.url) as events:
+        receipts = []
+        for where, _, _ in ROAD_DAMAGE:
+            response = await submit(http, platform.url("intake"), report(where, "road_damage"))
+            assert response.status_code == 201, response.text
+            receipts.append(response.json())
+        created = [
+            await events.wait_for("case.created", report_id=receipt["report_id"])
+            for receipt in receipts
+        ]
+    for (_, nis, department), receipt, case in zip(ROAD_DAMAGE, receipts, created, strict=True):
+        assert receipt["municipality"]["nis"] == nis
+        assert case.envelope["tenant_id"] == nis
+        assert case.data["case_number"].startswith(f"{PREFIX[nis]}-")
+        assert case.data["departments"][0] == department
