@@ -25,6 +25,7 @@ from guichet_testing.database import ServiceDatabase
 from guichet_testing.nats import NatsServer
 from routing.directory.seed import SeedReport
 from routing.models import Decision, OpenCase
+from routing.router.repository import Situation, situation
 from routing.router.service import RouterConfig
 
 Auth = Callable[[str], Awaitable[dict[str, str]]]
@@ -304,3 +305,18 @@ async def wait_for_open_case(app_sessions: Any, case_id: UUID, wait: float = 10.
                 return
         await asyncio.sleep(0.05)
     raise TimeoutError(f"case {case_id} never reached the open-case projection")
+
+
+async def test_situation_of_an_unknown_category_says_so_in_one_read(
+    seeded: SeedReport, app_sessions: Any
+) -> None:
+    unknown = report(category="no_such_category", at=datetime.now(UTC))
+    known = report(at=datetime.now(UTC))
+    since = datetime.now(UTC) - timedelta(days=30)
+    async with tenant_transaction(app_sessions, LEEUW) as session:
+        missing = await situation(session, unknown, since)
+        found = await situation(session, known, since)
+    assert missing == Situation(already_decided=False, category=None, duplicate_of=None)
+    assert found.category is not None
+    assert (found.category.code, found.category.department) == ("illegal_dumping", "CLEAN")
+    assert found.already_decided is False

@@ -6,7 +6,7 @@ from datetime import datetime
 from uuid import UUID
 
 from geoalchemy2 import Geography
-from sqlalchemy import cast, func, select, update
+from sqlalchemy import ColumnElement, ScalarSelect, cast, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -51,18 +51,18 @@ async def set_status(session: AsyncSession, case_id: UUID, status: str) -> bool:
     return (await session.execute(statement)).first() is not None
 
 
-async def nearest_open_case(
-    session: AsyncSession,
+def nearest_open_case(
     *,
     category_code: str,
     lon: float,
     lat: float,
-    radius_m: float,
+    radius_m: ColumnElement[int],
     since: datetime,
-) -> UUID | None:
-    """The closest open case of that category within `radius_m` metres created since `since`."""
+) -> ScalarSelect[UUID]:
+    """The closest open case of that category within `radius_m` metres created since `since`
+    (a subquery: the radius is the category's own column)."""
     point = _point(lon, lat)
-    statement = (
+    return (
         select(OpenCase.case_id)
         .where(
             OpenCase.category_code == category_code,
@@ -72,6 +72,5 @@ async def nearest_open_case(
         )
         .order_by(func.ST_Distance(OpenCase.location, point), OpenCase.created_at)
         .limit(1)
+        .scalar_subquery()
     )
-    case_id: UUID | None = await session.scalar(statement)
-    return case_id

@@ -20,7 +20,6 @@ from guichet_contracts.events.routing import MatchedRule, RoutingDecided
 from guichet_contracts.values import Confidentiality, Priority
 from guichet_kit.bus import Handler, add_to_outbox
 from routing.models import Decision, outbox
-from routing.open_cases.repository import nearest_open_case
 from routing.router import repository
 from routing.router.repository import CategoryDefaults
 from routing.rules.engine import Match, ReportFacts, first_match
@@ -54,27 +53,22 @@ async def route_report(
 ) -> RoutingDecided | None:
     """Decide for the report in `envelope` (tenant = the municipality it is in)."""
     report = envelope.payload(ReportSubmitted).report
-    if await repository.decision_for(session, report.report_id) is not None:
+    found = await repository.situation(
+        session, report, since=report.submitted_at - config.duplicate_window
+    )
+    if found.already_decided:
         logger.info("report %s already decided, skipping", report.report_id)
         return None
-    category = await repository.category_defaults(session, report.category_code)
+    category = found.category
     if category is None:
         raise UnknownCategoryError(f"{envelope.tenant_id} has no category {report.category_code}")
     rules, covering = await rules_for_point(session, report.location.lon, report.location.lat)
     facts = ReportFacts(report.category_code, report.description, report.submitted_at, covering)
     match = first_match(rules, facts)
-    duplicate_of = await nearest_open_case(
-        session,
-        category_code=report.category_code,
-        lon=report.location.lon,
-        lat=report.location.lat,
-        radius_m=category.duplicate_radius_m,
-        since=report.submitted_at - config.duplicate_window,
-    )
     decided = _decision(report, envelope.tenant_id, category, match, config.clock())
-    if duplicate_of is not None:
+    if found.duplicate_of is not None:
         decided = decided.model_copy(
-            update={"outcome": "duplicate", "duplicate_of_case_id": duplicate_of}
+            update={"outcome": "duplicate", "duplicate_of_case_id": found.duplicate_of}
         )
     event = Envelope.following(envelope, decided)
     session.add(_row(envelope.tenant_id, decided, match, event))
