@@ -48,6 +48,7 @@ from guichet_testing.database import (
 from guichet_testing.nats import NatsServer
 from guichet_testing.s3 import remove_bucket, s3_settings_for
 from guichet_testing.stack import StackInfo
+from tests.services import service_modules
 
 PIPELINE = ("intake", "routing", "cases")
 NATS_OFFSET = 160
@@ -190,7 +191,8 @@ class Platform:
         await asyncio.to_thread(self.nats.start)
         self.database = await create_test_database(self.stack.pg_admin_url)
         self._admin = self.database.admin_engine()
-        # One after the other: the kit's migration runner is not safe to run concurrently.
+        # One after the other: alembic's `context` and `op` are process-wide proxies, and
+        # the kit runs each upgrade in a worker thread.
         schemas = [await self._provision(self.database, name) for name in self.names]
         for name, schema in zip(self.names, schemas, strict=True):
             env = service_env(
@@ -207,10 +209,8 @@ class Platform:
 
     @staticmethod
     async def _provision(database: TestDatabase, name: str) -> ServiceDatabase:
-        cli = __import__(f"{name}.cli", fromlist=["MIGRATIONS_DIR"])
-        return await provision_service_schema(
-            database, schema=name, script_location=cli.MIGRATIONS_DIR
-        )
+        migrations = service_modules(name).migrations_dir
+        return await provision_service_schema(database, schema=name, script_location=migrations)
 
     async def run_cli(self, name: str, command: str) -> None:
         """`python -m <svc>.cli <command>` with the service's environment."""
