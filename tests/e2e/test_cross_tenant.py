@@ -25,7 +25,7 @@ import pytest
 from guichet_testing.oidc import TokenFactory
 from tests.e2e.events import tap
 from tests.e2e.pipeline import PIPELINE, Platform
-from tests.e2e.reports import LEEUW, jpeg_with_exif, place, report, submit
+from tests.e2e.reports import LEEUW, SOIGNIES, jpeg_with_exif, place, report, submit
 
 OUTSIDERS = ("agent.soignies", "staff.soignies", "coordinator.soignies", "admin.soignies")
 METHODS = ("get", "put", "post", "patch", "delete")
@@ -261,8 +261,8 @@ async def _endpoints(platform: Platform, http: httpx.AsyncClient) -> list[tuple[
     return found
 
 
-def _fill(path: str, leeuw: Leeuw) -> str:
-    values = leeuw.params(path)
+def _fill(path: str, leeuw: Leeuw, nis: str = LEEUW) -> str:
+    values = leeuw.params(path) | {"nis": nis}
     names = re.findall(r"{(\w+)}", path)
     unknown = [name for name in names if name not in values]
     assert not unknown, f"{path}: no value for path parameter(s) {unknown} of a Leeuw object"
@@ -341,3 +341,33 @@ async def test_another_towns_staff_sees_and_changes_nothing_through_any_endpoint
     assert not changed, f"tables changed by refused requests: {changed}"
     assert streams_after == streams_before
     assert len(refused) == len(OUTSIDERS) * len(probes)
+
+
+UNIQUE_IDS = frozenset({"case_number", "report_id", "rule_id", "attachment_id"})
+OWN_TOWN_CALLER = {"routing": "admin.soignies", "cases": "coordinator.soignies"}
+
+
+async def test_leeuws_ids_under_the_callers_own_town_find_nothing(
+    platform: Platform, http: httpx.AsyncClient, tokens: TokenFactory, leeuw: Leeuw
+) -> None:
+    """The other way in: Soignies' own path (where its roles are admitted) with the id of a
+    Leeuw object. Row-level security must make the object absent: 404, nothing changed."""
+    probes = [
+        (service, method, path, KNOWN[(service, method, path)])
+        for service, method, path in await _endpoints(platform, http)
+        if "{nis}" in path
+        and UNIQUE_IDS & set(re.findall(r"{(\w+)}", path))
+        and KNOWN[(service, method, path)].exempt is None
+    ]
+    assert len(probes) >= 9
+    before, streams_before = await platform.quiet_digest(), await platform.streams()
+    for service, method, path, known in probes:
+        bearer = (await tokens(OWN_TOWN_CALLER[service])).bearer
+        url = platform.url(service) + _fill(path, leeuw, nis=SOIGNIES)
+        response = await _probe(http, method, url, known, bearer)
+        where = f"{method} {url} → {response.status_code} {response.text[:300]}"
+        assert response.status_code == 404, where
+        assert response.headers["content-type"].startswith("application/problem+json"), where
+    after, streams_after = await platform.quiet_digest(), await platform.streams()
+    assert sorted(t for t in after if after[t] != before.get(t)) == []
+    assert streams_after == streams_before
