@@ -116,6 +116,7 @@ STORMS = (
 )
 
 
+@pytest.mark.timeout(DRAINED_WITHIN + 90)
 async def test_every_accepted_report_becomes_exactly_one_case_when_routing_then_cases_are_killed(
     platform: Platform, http: httpx.AsyncClient
 ) -> None:
