@@ -180,17 +180,22 @@ class Leeuw:
         return {self.case_number, self.report_id, self.tracking_number, self.tracking_token}
 
     def params(self, path: str) -> dict[str, str]:
-        code = SPARE_DEPARTMENT if "/departments/" in path else "graffiti"
-        if "/canned-responses/" in path:
-            code = CANNED[0]
-        return {
+        """Values of the path parameters; `code` names a different thing per collection (and
+        is left out for a collection not listed, so that a new endpoint fails clearly)."""
+        codes = {
+            "/departments/": SPARE_DEPARTMENT,
+            "/categories/": "graffiti",
+            "/canned-responses/": CANNED[0],
+        }
+        found = [value for part, value in codes.items() if part in path]
+        code = {"code": found[0]} if found else {}
+        return code | {
             "nis": LEEUW,
             "case_number": self.case_number,
             "report_id": self.report_id,
             "tracking_number": self.tracking_number,
             "rule_id": self.rule_id,
             "attachment_id": self.attachment_id,
-            "code": code,
             "language": CANNED[1],
         }
 
