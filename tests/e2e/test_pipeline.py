@@ -74,6 +74,7 @@ async def test_photo_report_becomes_a_case_of_the_right_department_within_a_seco
         number = created.data["case_number"]
         while (await staff_get(http, platform, tokens, f"/cases/{number}")).status_code != 200:
             assert time.monotonic() - started < 10, "case.created published, case not readable"
+            await asyncio.sleep(0.005)
         visible = time.monotonic()
 
     print(  # measured, shown with -s
