@@ -376,3 +376,31 @@ async def test_leeuws_ids_under_the_callers_own_town_find_nothing(
     after, streams_after = await platform.quiet_digest(), await platform.streams()
     assert sorted(t for t in after if after[t] != before.get(t)) == []
     assert streams_after == streams_before
+
+
+async def test_open311_under_another_jurisdiction_shows_nothing_of_leeuw(
+    platform: Platform, http: httpx.AsyncClient, tokens: TokenFactory, leeuw: Leeuw
+) -> None:
+    """Open311 is anonymous, the jurisdiction is a query parameter: Leeuw's public request is
+    found under Leeuw's jurisdiction only, whoever asks."""
+    base = f"{platform.url('intake')}/open311/v2"
+    bearer = (await tokens("staff.soignies")).bearer
+    one = f"{base}/requests/{leeuw.tracking_number}.json"
+    by_token = f"{base}/tokens/{leeuw.report_id}.json"
+    listed = f"{base}/requests.json"
+    for url in (one, by_token):
+        own = await http.get(url, params={"jurisdiction_id": LEEUW})
+        assert own.status_code == 200, own.text
+        assert leeuw.tracking_number in own.text
+        other = await http.get(url, params={"jurisdiction_id": SOIGNIES}, headers=bearer)
+        assert other.status_code == 404, other.text
+        [error] = other.json()  # the spec's error document (it echoes the id asked for)
+        assert error["code"] == 404
+    search = {"service_request_id": leeuw.tracking_number}
+    own_list = await http.get(listed, params={"jurisdiction_id": LEEUW, **search})
+    assert leeuw.tracking_number in own_list.text
+    other_list = await http.get(
+        listed, params={"jurisdiction_id": SOIGNIES, **search}, headers=bearer
+    )
+    assert other_list.status_code == 200, other_list.text
+    assert other_list.json() == []
