@@ -166,5 +166,6 @@ async def test_another_town_admin_sees_and_changes_nothing(
         await client.delete(f"{BASE}/departments/ENV", headers=stranger),
     ]
 
-    assert [c.status_code for c in calls] == [403] * len(calls)
+    assert [c.status_code for c in calls] == [404] * len(calls)
+    assert {c.json()["code"] for c in calls} == {"routing.municipality_not_found"}
     assert await directory(client, auth) == before

@@ -8,20 +8,23 @@ from typing import Annotated
 from fastapi import Depends, Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from guichet_kit.auth import Principal, PrincipalDep, RoleRequired, TenantForbidden
+from guichet_kit.auth import Principal, PrincipalDep, RoleRequired
 from guichet_kit.auth.principal import OPERATOR_ROLE
 from guichet_kit.db import SessionDep, bind_tenant
+from routing.errors import MunicipalityNotFound
 
 NisPath = Annotated[str, Path(pattern=r"^[0-9]{5}$", description="NIS code of the municipality")]
 
 
 def member_of_path_town(*roles: str) -> Callable[..., Awaitable[str]]:
     """Dependency: the path's NIS code, when the caller belongs to that municipality and holds
-    one of `roles`; else 403 (another town's staff, or a missing role)."""
+    one of `roles`. Anyone else (another town's staff, a citizen, the operator) is told no
+    such municipality exists for them (404, like every other tenant's data); a member without
+    the role gets 403."""
 
     async def admitted(nis: NisPath, principal: PrincipalDep) -> str:
         if principal.tenant_id != nis:
-            raise TenantForbidden(nis)
+            raise MunicipalityNotFound(nis=nis)
         if not principal.has_role(*roles):
             raise RoleRequired(*roles)
         return nis
