@@ -1,6 +1,6 @@
 """Outbox relay: throughput (rows/s) and commit → publish latency.
 
-    source /tmp/dev/env   # or the launcher's env file
+    eval "$(uv run python -m guichet_stack env)"   # a running stack (make stack-up)
     uv run python bench/bus_relay.py [--rows 50000] [--events 2000] [--rate 200]
 
 Uses a scratch database on the stack's PostgreSQL and a private nats-server (file store in a
