@@ -11,10 +11,22 @@ from uuid import uuid4
 
 import httpx
 import pytest
+from nats.js import JetStreamContext
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from guichet_testing.directory import EUPEN, IN_LEEUW, IN_SOIGNIES, LEEUW, OUTSIDE, SOIGNIES
+from guichet_testing.directory import (
+    EUPEN,
+    IN_LEEUW,
+    IN_SOIGNIES,
+    LEEUW,
+    OUTSIDE,
+    SOIGNIES,
+    category,
+    publish,
+    snapshot,
+    wait_for_revision,
+)
 from guichet_testing.oidc import TokenFactory
 
 Footprint = Any
@@ -365,3 +377,29 @@ async def test_a_point_on_a_shared_border_goes_to_the_lowest_nis(client: httpx.A
         json=dumping(category="strasse", answers={}, location={"lat": 50.75, "lon": 4.35}),
     )
     assert east.json()["municipality"]["nis"] == EUPEN
+
+
+async def test_a_new_directory_revision_changes_the_categories_accepted_at_once(
+    client: httpx.AsyncClient,
+    directory: dict[str, int],
+    js: JetStreamContext,
+    admin_engine: AsyncEngine,
+) -> None:
+    """The categories are kept in memory per revision: a new snapshot must still apply."""
+    in_eupen = {"lat": 50.75, "lon": 4.35}
+    street = {"category": "strasse", "description": "Schlagloch", "location": in_eupen}
+    noise = {**street, "category": "laerm", "description": "Lärm"}
+    assert (await client.post("/v1/reports", json=street)).status_code == 201  # now in memory
+
+    newer = directory[EUPEN] + 100
+    await publish(js, snapshot(EUPEN, newer, [category("laerm")]))
+    await wait_for_revision(admin_engine, "intake", EUPEN, newer)
+    try:
+        refused = await client.post("/v1/reports", json=street)
+        assert refused.status_code == 422
+        assert refused.json()["code"] == "report.unknown_category"
+        assert (await client.post("/v1/reports", json=noise)).status_code == 201
+    finally:
+        await publish(js, snapshot(EUPEN, newer + 1))
+        await wait_for_revision(admin_engine, "intake", EUPEN, newer + 1)
+    assert (await client.post("/v1/reports", json=street)).status_code == 201

@@ -8,6 +8,7 @@ from guichet_kit.bus import INTAKE_STREAM, BusComponent
 from guichet_kit.db import DatabaseComponent
 from guichet_kit.storage import StorageComponent
 from intake import __version__
+from intake.directory.cache import CategoryCache
 from intake.directory.handlers import directory_consumer
 from intake.models import inbox, outbox
 from intake.open311.endpoints import build_open311_router
@@ -19,7 +20,7 @@ from intake.settings import Settings
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    return build_app(
+    app = build_app(
         settings=settings,
         title="Guichet intake",
         version=__version__,
@@ -38,3 +39,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             PhotoComponent(limits_from(settings), settings.photo_workers),
         ],
     )
+    app.state.category_cache = CategoryCache()
+    return app

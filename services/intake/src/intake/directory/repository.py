@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import Row, delete, func, insert, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,6 +19,7 @@ class MunicipalityRef:
     nis: str
     names: dict[str, str]
     languages: list[str]
+    revision: int
 
 
 async def upsert_municipality_if_newer(
@@ -78,32 +79,29 @@ async def replace_categories(
 
 
 _COVERING = text(
-    "SELECT nis, names, languages FROM intake.municipality "
+    "SELECT nis, names, languages, revision FROM intake.municipality "
     "WHERE ST_Covers(boundary, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)) "
     "ORDER BY nis LIMIT 1"
 )
+_BY_NIS = text("SELECT nis, names, languages, revision FROM intake.municipality WHERE nis = :nis")
 
 
 async def municipality_at(session: AsyncSession, lat: float, lon: float) -> MunicipalityRef | None:
     """The hosted municipality covering the point; on a shared border the lowest NIS code
     wins, so the answer never depends on row order."""
     row = (await session.execute(_COVERING, {"lat": lat, "lon": lon})).first()
-    if row is None:
-        return None
-    return MunicipalityRef(nis=row.nis, names=dict(row.names), languages=list(row.languages))
+    return None if row is None else _ref(row)
 
 
 async def municipality(session: AsyncSession, nis: str) -> MunicipalityRef | None:
-    row = (
-        await session.execute(
-            select(Municipality.nis, Municipality.names, Municipality.languages).where(
-                Municipality.nis == nis
-            )
-        )
-    ).first()
-    if row is None:
-        return None
-    return MunicipalityRef(nis=row.nis, names=dict(row.names), languages=list(row.languages))
+    row = (await session.execute(_BY_NIS, {"nis": nis})).first()
+    return None if row is None else _ref(row)
+
+
+def _ref(row: Row[Any]) -> MunicipalityRef:
+    return MunicipalityRef(
+        nis=row.nis, names=dict(row.names), languages=list(row.languages), revision=row.revision
+    )
 
 
 async def categories(session: AsyncSession, tenant_id: str) -> list[Category]:

@@ -160,4 +160,5 @@ def intake_context(request: Request, settings: Settings) -> IntakeContext:
         photos=get_photo_processor(request),
         outbox=outbox,
         token_key=settings.tracking_token_key.get_secret_value().encode("utf-8"),
+        categories=request.app.state.category_cache,
     )

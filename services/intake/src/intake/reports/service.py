@@ -37,8 +37,8 @@ from guichet_kit.auth import Principal
 from guichet_kit.bus import add_to_outbox
 from guichet_kit.db import set_tenant
 from guichet_kit.storage import ObjectStorage, StorageUnavailable
-from intake.directory.repository import MunicipalityRef, categories, municipality_at
-from intake.models import Category
+from intake.directory.cache import CategoryCache, CategoryRules
+from intake.directory.repository import MunicipalityRef, municipality_at
 from intake.reports import repository
 from intake.reports.errors import (
     ChannelRequiresStaff,
@@ -68,6 +68,7 @@ class IntakeContext:
     photos: PhotoProcessor
     outbox: Table
     token_key: bytes
+    categories: CategoryCache
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ class Receipt:
 @dataclass(frozen=True)
 class _Target:
     municipality: MunicipalityRef
-    category: Category
+    category: CategoryRules
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,7 @@ async def _replay_or_resolve(
         earlier = await repository.find_idempotency(session, scope, submission.idempotency_key)
         if earlier is not None:
             return _replay(ctx, earlier, fingerprint)
-    return await _resolve(session, submission)
+    return await _resolve(ctx, session, submission)
 
 
 def authorize_channel(channel: Channel, principal: Principal | None) -> None:
@@ -194,14 +195,14 @@ def request_fingerprint(submission: Submission) -> bytes:
     return digest.digest()
 
 
-async def _resolve(session: AsyncSession, submission: Submission) -> _Target:
+async def _resolve(ctx: IntakeContext, session: AsyncSession, submission: Submission) -> _Target:
     draft = submission.draft
     found = await municipality_at(session, draft.location.lat, draft.location.lon)
     if found is None:
         raise OutsideMunicipalities(extra={"location": draft.location.model_dump()})
     await set_tenant(session, found.nis)
     category = check_category(
-        draft, found, await categories(session, found.nis), submission.language
+        draft, found, await ctx.categories.categories(session, found), submission.language
     )
     return _Target(municipality=found, category=category)
 

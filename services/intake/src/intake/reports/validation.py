@@ -6,8 +6,8 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from intake.directory.cache import CategoryRules
 from intake.directory.repository import MunicipalityRef
-from intake.models import Category
 from intake.reports.errors import InvalidAnswers, UnknownCategory, UnknownSubcategory
 from intake.reports.schemas import ReportDraft
 
@@ -15,8 +15,11 @@ Answer = str | list[str]
 
 
 def check_category(
-    draft: ReportDraft, municipality: MunicipalityRef, categories: Sequence[Category], lang: str
-) -> Category:
+    draft: ReportDraft,
+    municipality: MunicipalityRef,
+    categories: Sequence[CategoryRules],
+    lang: str,
+) -> CategoryRules:
     by_code = {category.code: category for category in categories}
     category = by_code.get(draft.category)
     if category is None:
