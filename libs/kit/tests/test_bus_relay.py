@@ -127,6 +127,23 @@ async def test_outbox_row_shares_the_domain_transaction(engine: AsyncEngine) -> 
     assert row.attempts == 0
 
 
+async def test_outbox_row_as_first_statement_is_still_inside_the_transaction(
+    engine: AsyncEngine,
+) -> None:
+    """The insert goes through the driver: it must not run before the session's BEGIN."""
+    sessions = async_sessionmaker(engine)
+    dropped, kept = envelope(3), envelope(4)
+    async with sessions() as session, session.begin():
+        await add_to_outbox(session, outbox, dropped)
+        await session.rollback()
+    assert await outbox_count(engine) == 0
+    async with sessions() as session, session.begin():
+        await add_to_outbox(session, outbox, kept, headers={"Guichet-Test": "yes"})
+    async with engine.connect() as conn:
+        row = (await conn.execute(select(outbox))).one()
+    assert (row.id, row.headers) == (kept.id, {"Guichet-Test": "yes"})
+
+
 async def test_relay_publishes_with_msg_id_and_empties_outbox(
     engine: AsyncEngine, js: JetStreamContext
 ) -> None:

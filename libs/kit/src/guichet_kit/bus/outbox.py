@@ -7,7 +7,9 @@ Infrastructure table: no tenant RLS (the relay reads every tenant's rows).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
+from functools import cache
 
 from sqlalchemy import (
     Column,
@@ -20,13 +22,13 @@ from sqlalchemy import (
     Text,
     Uuid,
     func,
-    insert,
-    select,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from guichet_contracts.envelope import Envelope
+from guichet_kit.db.driver import driver_connection
+from guichet_kit.db.identifiers import checked_identifier
 
 OUTBOX_TABLE = "outbox"
 
@@ -63,16 +65,27 @@ async def add_to_outbox(
     envelope: Envelope,
     headers: Mapping[str, str] | None = None,
 ) -> None:
-    """Queue `envelope` in the caller's transaction (never commits).
+    """Queue `envelope` in the caller's transaction (never commits), straight through the
+    driver (`guichet_kit.db.driver`): this runs for every event produced.
 
     Insert and NOTIFY go in one statement; PostgreSQL delivers the notification only if
     the transaction commits, which wakes the relay within a millisecond or two.
     """
-    row = insert(table).values(
-        id=envelope.id,
-        subject=envelope.subject,
-        payload=envelope.to_bytes(),
-        headers=dict(headers or {}),
+    connection = await driver_connection(session)
+    await connection.execute(
+        _insert_and_notify(table),
+        envelope.id,
+        envelope.subject,
+        envelope.to_bytes(),
+        json.dumps(dict(headers or {})),
+        notify_channel(table),
     )
-    notify = select(func.pg_notify(notify_channel(table), "")).add_cte(row.cte("queued"))
-    await session.execute(notify)
+
+
+@cache
+def _insert_and_notify(table: Table) -> str:
+    name = f"{checked_identifier(table.schema)}.{OUTBOX_TABLE}" if table.schema else OUTBOX_TABLE
+    return (
+        f"WITH queued AS (INSERT INTO {name} (id, subject, payload, headers) "  # noqa: S608
+        "VALUES ($1, $2, $3, ($4::text)::jsonb)) SELECT pg_notify($5, '')"
+    )
