@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from intake.models import IdempotencyRecord, Photo, Report, ReportLocator
+from guichet_kit.db.driver import driver_connection, insert_row
+from intake.models import Photo, Report, ReportLocator
 
 
 @dataclass(frozen=True)
@@ -23,18 +24,30 @@ class StoredResponse:
     response: dict[str, Any]
 
 
+# The hot path of every report goes through the driver (guichet_kit.db.driver).
+_FIND_IDEMPOTENCY = (
+    "SELECT request_hash, tenant_id, report_id, status_code, response::text AS response "
+    "FROM intake.idempotency_record WHERE scope = $1 AND key = $2"
+)
+_CLAIM_IDEMPOTENCY = (
+    "INSERT INTO intake.idempotency_record "
+    "(scope, key, request_hash, tenant_id, report_id, status_code, response) "
+    "VALUES ($1, $2, $3, $4, $5, $6, ($7::text)::jsonb) "
+    "ON CONFLICT (scope, key) DO NOTHING RETURNING key"
+)
+
+
 async def find_idempotency(session: AsyncSession, scope: str, key: str) -> StoredResponse | None:
-    row = (
-        await session.execute(
-            select(IdempotencyRecord).where(
-                IdempotencyRecord.scope == scope, IdempotencyRecord.key == key
-            )
-        )
-    ).scalar_one_or_none()
+    connection = await driver_connection(session)
+    row = await connection.fetchrow(_FIND_IDEMPOTENCY, scope, key)
     if row is None:
         return None
     return StoredResponse(
-        row.request_hash, row.tenant_id, row.report_id, row.status_code, dict(row.response)
+        bytes(row["request_hash"]),
+        row["tenant_id"],
+        row["report_id"],
+        row["status_code"],
+        json.loads(row["response"]),
     )
 
 
@@ -43,34 +56,30 @@ async def claim_idempotency(
 ) -> bool:
     """Record the key; False when another transaction already did (this one then waits for
     that one to finish, so the caller can read its outcome afterwards)."""
-    statement = (
-        pg_insert(IdempotencyRecord)
-        .values(
-            scope=scope,
-            key=key,
-            request_hash=stored.request_hash,
-            tenant_id=stored.tenant_id,
-            report_id=stored.report_id,
-            status_code=stored.status_code,
-            response=stored.response,
-        )
-        .on_conflict_do_nothing(index_elements=[IdempotencyRecord.scope, IdempotencyRecord.key])
-        .returning(IdempotencyRecord.key)
+    connection = await driver_connection(session)
+    claimed = await connection.fetchval(
+        _CLAIM_IDEMPOTENCY,
+        scope,
+        key,
+        stored.request_hash,
+        stored.tenant_id,
+        stored.report_id,
+        stored.status_code,
+        json.dumps(stored.response),
     )
-    return (await session.execute(statement)).scalar_one_or_none() is not None
+    return claimed is not None
 
 
 async def add_locator(
     session: AsyncSession, tracking_number: str, tenant_id: str, report_id: UUID, token_hash: bytes
 ) -> None:
-    await session.execute(
-        insert(ReportLocator).values(
-            tracking_number=tracking_number,
-            tenant_id=tenant_id,
-            report_id=report_id,
-            token_hash=token_hash,
-        )
-    )
+    values = {
+        "tracking_number": tracking_number,
+        "tenant_id": tenant_id,
+        "report_id": report_id,
+        "token_hash": token_hash,
+    }
+    await insert_row(session, ReportLocator.__table__, values)
 
 
 async def find_locator(session: AsyncSession, tracking_number: str) -> ReportLocator | None:
@@ -82,8 +91,12 @@ async def find_locator(session: AsyncSession, tracking_number: str) -> ReportLoc
 
 
 async def add_report(session: AsyncSession, values: dict[str, Any], lat: float, lon: float) -> None:
-    location = func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326)
-    await session.execute(insert(Report).values(**values, location=location))
+    await insert_row(
+        session,
+        Report.__table__,
+        {**values, "lat": lat, "lon": lon},
+        {"location": "ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)"},
+    )
 
 
 async def add_photos(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:

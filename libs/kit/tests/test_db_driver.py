@@ -1,0 +1,58 @@
+"""Hot-path statements through the driver, inside the session's transaction."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import Column, Integer, MetaData, Table, Text, Uuid, select
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from guichet_kit.db import create_session_factory
+from guichet_kit.db.driver import insert_row
+from guichet_testing.database import TestDatabase
+
+SCHEMA = "kit_driver"
+metadata = MetaData()
+# A reserved word as table name, a JSONB column and a computed one: what insert_row must handle.
+case = Table(
+    "case",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("details", JSONB, nullable=False),
+    Column("label", Text),
+    Column("total", Integer, nullable=False),
+    schema=SCHEMA,
+)
+
+
+@pytest.fixture(scope="module")
+async def engine(database: TestDatabase) -> AsyncIterator[AsyncEngine]:
+    await database.execute_admin(f"CREATE SCHEMA {SCHEMA}")
+    admin = database.admin_engine()
+    async with admin.begin() as conn:
+        await conn.run_sync(metadata.create_all)
+    yield admin
+    await admin.dispose()
+
+
+async def test_insert_row_quotes_names_encodes_json_and_computes_columns(
+    engine: AsyncEngine,
+) -> None:
+    sessions = create_session_factory(engine)
+    first, second = uuid.uuid4(), uuid.uuid4()
+    async with sessions() as session, session.begin():
+        values = {"id": first, "details": {"a": [1, "é"]}, "label": None, "x": 2, "y": 3}
+        await insert_row(session, case, values, {"total": ":x::int * :y::int"})
+    async with sessions() as session, session.begin():
+        await insert_row(session, case, {"id": second, "details": {}, "x": 1, "y": 1},
+                         {"total": ":x::int + :y::int"})  # fmt: skip
+        await session.rollback()
+
+    async with engine.connect() as conn:
+        rows = (await conn.execute(select(case))).all()
+    assert [(r.id, r.details, r.label, r.total) for r in rows] == [
+        (first, {"a": [1, "é"]}, None, 6)
+    ]
