@@ -6,12 +6,13 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cases.models.case_history import CaseHistory
 from guichet_contracts.ids import uuid7
 from guichet_contracts.values import Actor, CaseStatus
+from guichet_kit.db.driver import insert_row
 
 
 async def record(
@@ -26,21 +27,20 @@ async def record(
     to_status: CaseStatus | None = None,
     details: dict[str, Any] | None = None,
 ) -> None:
-    await session.execute(
-        insert(CaseHistory).values(
-            id=uuid7(),
-            tenant_id=tenant_id,
-            case_id=case_id,
-            at=at,
-            action=action,
-            actor_kind=actor.kind.value,
-            actor_subject=actor.subject,
-            actor_name=actor.display_name,
-            from_status=from_status.value if from_status else None,
-            to_status=to_status.value if to_status else None,
-            details=details or {},
-        )
-    )
+    row = {
+        "id": uuid7(),
+        "tenant_id": tenant_id,
+        "case_id": case_id,
+        "at": at,
+        "action": action,
+        "actor_kind": actor.kind.value,
+        "actor_subject": actor.subject,
+        "actor_name": actor.display_name,
+        "from_status": from_status.value if from_status else None,
+        "to_status": to_status.value if to_status else None,
+        "details": details or {},
+    }
+    await insert_row(session, CaseHistory.__table__, row)  # every case change: the driver
 
 
 async def entries(session: AsyncSession, case_id: uuid.UUID) -> list[CaseHistory]:

@@ -7,10 +7,9 @@ and a rolled-back creation gives its number back.
 
 from __future__ import annotations
 
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cases.models.case_counter import CaseCounter
+from guichet_kit.db.driver import driver_connection
 
 DIGITS = 6
 
@@ -19,17 +18,18 @@ def format_number(prefix: str, year: int, value: int) -> str:
     return f"{prefix}-{year:04d}-{value:0{DIGITS}d}"
 
 
+_NEXT_VALUE = (
+    "INSERT INTO cases.case_counter AS counter (tenant_id, year, last_value) VALUES ($1, $2, 1) "
+    "ON CONFLICT (tenant_id, year) DO UPDATE SET last_value = counter.last_value + 1 "
+    "RETURNING last_value"
+)
+
+
 async def next_value(session: AsyncSession, tenant_id: str, year: int) -> int:
-    statement = (
-        insert(CaseCounter)
-        .values(tenant_id=tenant_id, year=year, last_value=1)
-        .on_conflict_do_update(
-            index_elements=["tenant_id", "year"],
-            set_={"last_value": CaseCounter.last_value + 1},
-        )
-        .returning(CaseCounter.last_value)
-    )
-    return (await session.execute(statement)).scalar_one()
+    """Once per case: through the driver (guichet_kit.db.driver)."""
+    connection = await driver_connection(session)
+    value: int = await connection.fetchval(_NEXT_VALUE, tenant_id, year)
+    return value
 
 
 async def next_number(session: AsyncSession, tenant_id: str, prefix: str, year: int) -> str:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cases.models.case import Case
 from cases.models.case_note import CaseNote
 from cases.models.case_supporter import CaseSupporter
+from guichet_kit.db.driver import driver_connection
 
 
 async def by_id(session: AsyncSession, case_id: uuid.UUID, *, lock: bool = False) -> Case | None:
@@ -36,12 +37,16 @@ async def lock_numbers(session: AsyncSession, numbers: Sequence[str]) -> dict[st
     return {case.number: case for case in (await session.execute(statement)).scalars()}
 
 
+_REPORT_KNOWN = (
+    'SELECT EXISTS (SELECT 1 FROM cases."case" WHERE report_id = $1) '
+    "OR EXISTS (SELECT 1 FROM cases.case_supporter WHERE report_id = $1)"
+)
+
+
 async def report_known(session: AsyncSession, report_id: uuid.UUID) -> bool:
     """True when the report already opened a case or supports one."""
-    as_case = exists().where(Case.report_id == report_id)
-    as_supporter = exists().where(CaseSupporter.report_id == report_id)
-    statement = select(as_case | as_supporter)
-    return bool((await session.execute(statement)).scalar_one())
+    connection = await driver_connection(session)  # once per routed report
+    return bool(await connection.fetchval(_REPORT_KNOWN, report_id))
 
 
 async def location(session: AsyncSession, case_id: uuid.UUID) -> tuple[float, float]:
