@@ -7,11 +7,17 @@ from uuid import UUID
 
 from geoalchemy2 import Geography
 from sqlalchemy import ColumnElement, ScalarSelect, cast, func, select, update
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from guichet_kit.db.driver import driver_connection
 from routing.models import OpenCase
 from routing.models.open_case import OPEN_STATUSES
+
+_ADD_CASE = (
+    "INSERT INTO routing.open_case (tenant_id, case_id, category_code, location, status, "
+    "created_at) VALUES ($1, $2, $3, ST_SetSRID(ST_MakePoint($4, $5), 4326)::geography, $6, $7) "
+    "ON CONFLICT (case_id) DO NOTHING"
+)
 
 
 def _point(lon: float, lat: float) -> object:
@@ -29,15 +35,10 @@ async def add_case(
     status: str,
     created_at: datetime,
 ) -> None:
-    statement = insert(OpenCase).values(
-        tenant_id=tenant_id,
-        case_id=case_id,
-        category_code=category_code,
-        location=_point(lon, lat),
-        status=status,
-        created_at=created_at,
+    connection = await driver_connection(session)  # once per case: the driver
+    await connection.execute(
+        _ADD_CASE, tenant_id, case_id, category_code, lon, lat, status, created_at
     )
-    await session.execute(statement.on_conflict_do_nothing(index_elements=["case_id"]))
 
 
 async def set_status(session: AsyncSession, case_id: UUID, status: str) -> bool:

@@ -17,8 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from guichet_contracts.envelope import Envelope, utcnow
 from guichet_contracts.events.report import ReportContent, ReportSubmitted
 from guichet_contracts.events.routing import MatchedRule, RoutingDecided
+from guichet_contracts.ids import uuid7
 from guichet_contracts.values import Confidentiality, Priority
 from guichet_kit.bus import Handler, add_to_outbox
+from guichet_kit.db.driver import insert_row
 from routing.models import Decision, outbox
 from routing.router import repository
 from routing.router.repository import CategoryDefaults
@@ -71,7 +73,7 @@ async def route_report(
             update={"outcome": "duplicate", "duplicate_of_case_id": found.duplicate_of}
         )
     event = Envelope.following(envelope, decided)
-    session.add(_row(envelope.tenant_id, decided, match, event))
+    await insert_row(session, Decision.__table__, _row(envelope.tenant_id, decided, match, event))
     await add_to_outbox(session, outbox, event)
     return decided
 
@@ -112,23 +114,26 @@ def _decision(
     )
 
 
-def _row(tenant_id: str, decided: RoutingDecided, match: Match, event: Envelope) -> Decision:
-    return Decision(
-        tenant_id=tenant_id,
-        report_id=decided.report.report_id,
-        tracking_number=decided.report.tracking_number,
-        category_code=decided.report.category_code,
-        decided_at=decided.decided_at,
-        outcome=decided.outcome,
-        duplicate_of_case_id=decided.duplicate_of_case_id,
-        handed_over_from=decided.handed_over_from,
-        departments=decided.departments,
-        priority=decided.priority.value,
-        confidentiality=decided.confidentiality.value,
-        sla_business_days=decided.sla_business_days,
-        rule_id=decided.rule.rule_id,
-        rule_name=decided.rule.name,
-        explanation=decided.rule.explanation,
-        trace=list(match.trace),
-        event_id=event.id,
-    )
+def _row(
+    tenant_id: str, decided: RoutingDecided, match: Match, event: Envelope
+) -> dict[str, object]:
+    return {
+        "id": uuid7(),
+        "tenant_id": tenant_id,
+        "report_id": decided.report.report_id,
+        "tracking_number": decided.report.tracking_number,
+        "category_code": decided.report.category_code,
+        "decided_at": decided.decided_at,
+        "outcome": decided.outcome,
+        "duplicate_of_case_id": decided.duplicate_of_case_id,
+        "handed_over_from": decided.handed_over_from,
+        "departments": list(decided.departments),
+        "priority": decided.priority.value,
+        "confidentiality": decided.confidentiality.value,
+        "sla_business_days": decided.sla_business_days,
+        "rule_id": decided.rule.rule_id,
+        "rule_name": decided.rule.name,
+        "explanation": decided.rule.explanation,
+        "trace": list(match.trace),
+        "event_id": event.id,
+    }
