@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import exists, literal, select, true
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from guichet_contracts.events.report import ReportContent
-from routing.models import Category, Decision, Department
-from routing.open_cases.repository import nearest_open_case
+from guichet_kit.db.driver import driver_connection
+from routing.models import Decision
+from routing.models.open_case import OPEN_STATUSES
 
 
 @dataclass(frozen=True)
@@ -33,48 +34,52 @@ class Situation:
     duplicate_of: UUID | None
 
 
+_SITUATION = """
+SELECT EXISTS (SELECT 1 FROM routing.decision WHERE report_id = $1) AS decided,
+       category.*,
+       (SELECT open_case.case_id FROM routing.open_case
+         WHERE open_case.category_code = $2
+           AND open_case.status = ANY($6::text[])
+           AND open_case.created_at >= $5
+           AND ST_DWithin(open_case.location, point.here, category.duplicate_radius_m)
+         ORDER BY ST_Distance(open_case.location, point.here), open_case.created_at
+         LIMIT 1) AS duplicate_of
+FROM (SELECT ST_SetSRID(ST_MakePoint($3, $4), 4326)::geography AS here) AS point
+LEFT JOIN LATERAL (
+    SELECT c.code, d.code AS department, c.default_priority, c.confidentiality,
+           c.sla_business_days, c.duplicate_radius_m
+    FROM routing.category AS c JOIN routing.department AS d ON d.id = c.default_department_id
+    WHERE c.code = $2
+) AS category ON true
+"""
+
+
 async def situation(session: AsyncSession, report: ReportContent, since: datetime) -> Situation:
     """Whether the report was decided already, its category's defaults (None: unknown
-    category) and the open case it duplicates, within the category's radius."""
-    category = (
-        select(
-            Category.code,
-            Department.code.label("department"),
-            Category.default_priority,
-            Category.confidentiality,
-            Category.sla_business_days,
-            Category.duplicate_radius_m,
-        )
-        .join(Department, Department.id == Category.default_department_id)
-        .where(Category.code == report.category_code)
-        .subquery()
-        .lateral()
+    category) and the closest open case of that category within the category's radius,
+    created since `since`: one statement, through the driver (ADR 0013)."""
+    connection = await driver_connection(session)
+    row = await connection.fetchrow(
+        _SITUATION,
+        report.report_id,
+        report.category_code,
+        report.location.lon,
+        report.location.lat,
+        since,
+        list(OPEN_STATUSES),
     )
-    duplicate = nearest_open_case(
-        category_code=report.category_code,
-        lon=report.location.lon,
-        lat=report.location.lat,
-        radius_m=category.c.duplicate_radius_m,
-        since=since,
-    )
-    decided = exists().where(Decision.report_id == report.report_id)
-    statement = (
-        select(decided.label("decided"), category, duplicate.label("duplicate_of"))
-        .select_from(select(literal(1)).subquery())
-        .outerjoin(category, true())
-    )
-    row = (await session.execute(statement)).one()
+    assert row is not None  # one row whatever the category
     defaults = None
-    if row.code is not None:
+    if row["code"] is not None:
         defaults = CategoryDefaults(
-            code=row.code,
-            department=row.department,
-            priority=row.default_priority,
-            confidentiality=row.confidentiality,
-            sla_business_days=row.sla_business_days,
-            duplicate_radius_m=row.duplicate_radius_m,
+            code=row["code"],
+            department=row["department"],
+            priority=row["default_priority"],
+            confidentiality=row["confidentiality"],
+            sla_business_days=row["sla_business_days"],
+            duplicate_radius_m=row["duplicate_radius_m"],
         )
-    return Situation(bool(row.decided), defaults, row.duplicate_of)
+    return Situation(bool(row["decided"]), defaults, row["duplicate_of"])
 
 
 async def decision_for(session: AsyncSession, report_id: UUID) -> Decision | None:

@@ -7,10 +7,12 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, case, delete, func, select
+import asyncpg
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from guichet_contracts.ids import uuid7
+from guichet_kit.db.driver import driver_connection
 from routing.models import Category, Department, RoutingRule
 from routing.rules.engine import Rule, RuleAction, TimeWindow
 from routing.rules.validation import Directory, ValidRule
@@ -68,30 +70,37 @@ async def stored_rules(session: AsyncSession) -> list[tuple[RoutingRule, dict[st
 async def rules_for_point(
     session: AsyncSession, lon: float, lat: float
 ) -> tuple[list[Rule], frozenset[UUID]]:
-    """Rules in evaluation order, and the ids of those whose area covers the point."""
-    point = func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326)
-    covers = case((RoutingRule.area.is_(None), None), else_=func.ST_Covers(RoutingRule.area, point))
-    statement = select(RoutingRule, covers.label("covers")).order_by(RoutingRule.position)
-    rows = (await session.execute(statement)).all()
-    return [_rule(row) for row in rows], frozenset(row[0].id for row in rows if row.covers)
+    """Rules in evaluation order, and the ids of those whose area covers the point (run for
+    every report: through the driver, ADR 0013)."""
+    connection = await driver_connection(session)
+    rows = await connection.fetch(_RULES_FOR_POINT, lon, lat)
+    return [_rule(row) for row in rows], frozenset(row["id"] for row in rows if row["covers"])
 
 
-def _rule(row: Row[Any]) -> Rule:
-    stored: RoutingRule = row[0]
+_RULES_FOR_POINT = (
+    "SELECT id, name, department_codes, priority, sla_business_days, confidentiality, "
+    "category_codes, area IS NOT NULL AS has_area, weekdays, start_time, end_time, keywords, "
+    "CASE WHEN area IS NULL THEN NULL "
+    "ELSE ST_Covers(area, ST_SetSRID(ST_MakePoint($1, $2), 4326)) END AS covers "
+    "FROM routing.routing_rule ORDER BY position"
+)
+
+
+def _rule(row: asyncpg.Record) -> Rule:
     window = None
-    if stored.weekdays or stored.start_time is not None:
-        window = TimeWindow(frozenset(stored.weekdays), stored.start_time, stored.end_time)
+    if row["weekdays"] or row["start_time"] is not None:
+        window = TimeWindow(frozenset(row["weekdays"]), row["start_time"], row["end_time"])
     return Rule(
-        id=stored.id,
-        name=stored.name,
+        id=row["id"],
+        name=row["name"],
         action=RuleAction(
-            departments=tuple(stored.department_codes),
-            priority=stored.priority,
-            sla_business_days=stored.sla_business_days,
-            confidentiality=stored.confidentiality,
+            departments=tuple(row["department_codes"]),
+            priority=row["priority"],
+            sla_business_days=row["sla_business_days"],
+            confidentiality=row["confidentiality"],
         ),
-        categories=frozenset(stored.category_codes),
-        has_area=stored.area is not None,
+        categories=frozenset(row["category_codes"]),
+        has_area=row["has_area"],
         window=window,
-        keywords=tuple(stored.keywords),
+        keywords=tuple(row["keywords"]),
     )
