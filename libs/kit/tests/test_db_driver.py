@@ -56,3 +56,20 @@ async def test_insert_row_quotes_names_encodes_json_and_computes_columns(
     assert [(r.id, r.details, r.label, r.total) for r in rows] == [
         (first, {"a": [1, "é"]}, None, 6)
     ]
+
+
+async def test_one_session_through_several_transactions_uses_each_one(
+    engine: AsyncEngine,
+) -> None:
+    """The driver connection is remembered per transaction, never across them."""
+    kept, dropped = uuid.uuid4(), uuid.uuid4()
+    async with create_session_factory(engine)() as session:
+        async with session.begin():
+            await insert_row(session, case, {"id": kept, "details": {}, "total": 1})
+        async with session.begin():
+            await insert_row(session, case, {"id": dropped, "details": {}, "total": 2})
+            await session.rollback()
+    async with engine.connect() as conn:
+        ids = set((await conn.execute(select(case.c.id))).scalars())
+    assert kept in ids
+    assert dropped not in ids

@@ -22,15 +22,24 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from guichet_kit.db.identifiers import checked_identifier
 
 _OPEN_TRANSACTION = text("SELECT 1")
+_DRIVER_KEY = "guichet.driver_connection"
 _PARAMETER = re.compile(r"(?<!:):([a-z_][a-z0-9_]*)")  # not a ::cast
 
 
 async def driver_connection(session: AsyncSession) -> asyncpg.Connection:
+    """The session's asyncpg connection, in its transaction (looked up once per transaction:
+    the connection cannot change before the transaction ends)."""
+    transaction = session.sync_session.get_transaction()
+    cached = session.info.get(_DRIVER_KEY)
+    if transaction is not None and cached is not None and cached[0] is transaction:
+        known: asyncpg.Connection = cached[1]
+        return known
     raw = await _driver(session)
     if not raw.is_in_transaction():
         await session.execute(_OPEN_TRANSACTION)
     if not raw.is_in_transaction():
         raise RuntimeError("the session is not in a transaction: use it inside session.begin()")
+    session.info[_DRIVER_KEY] = (session.sync_session.get_transaction(), raw)
     return raw
 
 

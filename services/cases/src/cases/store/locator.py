@@ -6,10 +6,16 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cases.models.case_locator import CaseLocator
+from guichet_kit.db.driver import driver_connection
+
+_ADD = (
+    "INSERT INTO cases.case_locator "
+    "(tracking_number, tenant_id, report_id, token_hash, reporter_subject) "
+    "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (report_id) DO NOTHING"
+)
 
 
 async def add(
@@ -23,18 +29,10 @@ async def add(
 ) -> None:
     """Idempotent for the same report; a tracking number already given to another report
     fails (unique key), which the consumer retries and finally dead-letters."""
-    statement = (
-        insert(CaseLocator)
-        .values(
-            tracking_number=tracking_number,
-            tenant_id=tenant_id,
-            report_id=report_id,
-            token_hash=token_hash,
-            reporter_subject=reporter_subject,
-        )
-        .on_conflict_do_nothing(index_elements=[CaseLocator.report_id])
+    connection = await driver_connection(session)  # once per routed report (ADR 0013)
+    await connection.execute(
+        _ADD, tracking_number, tenant_id, report_id, token_hash, reporter_subject
     )
-    await session.execute(statement)
 
 
 async def find(session: AsyncSession, tracking_number: str) -> CaseLocator | None:
