@@ -26,13 +26,21 @@ _DRIVER_KEY = "guichet.driver_connection"
 _PARAMETER = re.compile(r"(?<!:):([a-z_][a-z0-9_]*)")  # not a ::cast
 
 
-async def driver_connection(session: AsyncSession) -> asyncpg.Connection:
-    """The session's asyncpg connection, in its transaction (looked up once per transaction:
-    the connection cannot change before the transaction ends)."""
+def known_driver_connection(session: AsyncSession) -> asyncpg.Connection | None:
+    """The driver connection if this transaction already looked it up, else None."""
     transaction = session.sync_session.get_transaction()
     cached = session.info.get(_DRIVER_KEY)
     if transaction is not None and cached is not None and cached[0] is transaction:
         known: asyncpg.Connection = cached[1]
+        return known
+    return None
+
+
+async def driver_connection(session: AsyncSession) -> asyncpg.Connection:
+    """The session's asyncpg connection, in its transaction (looked up once per transaction:
+    the connection cannot change before the transaction ends)."""
+    known = known_driver_connection(session)
+    if known is not None:
         return known
     raw = await _driver(session)
     if not raw.is_in_transaction():

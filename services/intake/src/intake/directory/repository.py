@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from guichet_contracts.events.directory import CategoryInfo, MunicipalityInfo
+from guichet_kit.db.driver import driver_connection
 from intake.models import Category, Municipality
 
 
@@ -78,9 +79,9 @@ async def replace_categories(
     await session.execute(insert(Category), rows)
 
 
-_COVERING = text(
-    "SELECT nis, names, languages, revision FROM intake.municipality "
-    "WHERE ST_Covers(boundary, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)) "
+_COVERING_SQL = (
+    "SELECT nis, names::text AS names, languages, revision FROM intake.municipality "
+    "WHERE ST_Covers(boundary, ST_SetSRID(ST_MakePoint($2, $1), 4326)) "
     "ORDER BY nis LIMIT 1"
 )
 _BY_NIS = text("SELECT nis, names, languages, revision FROM intake.municipality WHERE nis = :nis")
@@ -89,8 +90,16 @@ _BY_NIS = text("SELECT nis, names, languages, revision FROM intake.municipality 
 async def municipality_at(session: AsyncSession, lat: float, lon: float) -> MunicipalityRef | None:
     """The hosted municipality covering the point; on a shared border the lowest NIS code
     wins, so the answer never depends on row order."""
-    row = (await session.execute(_COVERING, {"lat": lat, "lon": lon})).first()
-    return None if row is None else _ref(row)
+    connection = await driver_connection(session)  # every report (ADR 0013)
+    row = await connection.fetchrow(_COVERING_SQL, lat, lon)
+    if row is None:
+        return None
+    return MunicipalityRef(
+        nis=row["nis"],
+        names=json.loads(row["names"]),
+        languages=list(row["languages"]),
+        revision=row["revision"],
+    )
 
 
 async def municipality(session: AsyncSession, nis: str) -> MunicipalityRef | None:
