@@ -4,7 +4,6 @@ from fastapi import FastAPI
 
 from cases import __version__
 from cases.api.endpoints import router
-from cases.attachments.component import ImageComponent
 from cases.attachments.endpoints import build_router as attachments_router
 from cases.canned.endpoints import router as canned_router
 from cases.creation.handlers import routing_decided_consumer
@@ -17,6 +16,7 @@ from guichet_kit.app import build_app
 from guichet_kit.auth import AuthComponent
 from guichet_kit.bus import CASES_STREAM, BusComponent
 from guichet_kit.db import DatabaseComponent
+from guichet_kit.image_pool_component import ImageComponent
 from guichet_kit.images import ImageLimits
 from guichet_kit.storage import StorageComponent
 

@@ -6,6 +6,7 @@ from guichet_kit.app import build_app
 from guichet_kit.auth import AuthComponent
 from guichet_kit.bus import INTAKE_STREAM, BusComponent
 from guichet_kit.db import DatabaseComponent
+from guichet_kit.image_pool_component import ImageComponent
 from guichet_kit.storage import StorageComponent
 from intake import __version__
 from intake.directory.cache import CategoryCache
@@ -13,7 +14,6 @@ from intake.directory.handlers import directory_consumer
 from intake.models import inbox, outbox
 from intake.open311.endpoints import build_open311_router
 from intake.open311.handlers import cases_consumer
-from intake.reports.component import PhotoComponent
 from intake.reports.endpoints import build_router, limits_from
 from intake.settings import Settings
 
@@ -36,7 +36,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             ),
             StorageComponent(settings),
             AuthComponent(settings),
-            PhotoComponent(limits_from(settings), settings.photo_workers),
+            ImageComponent(limits_from(settings), settings.photo_workers),
         ],
     )
     app.state.category_cache = CategoryCache()

@@ -15,7 +15,6 @@ from cases.api import views
 from cases.api.access import ReaderDep, StaffContext, WriterDep
 from cases.api.schemas import AttachmentLink, AttachmentOut, NoteOut
 from cases.attachments import files
-from cases.attachments.component import get_image_pool
 from cases.attachments.forms import FORM_OVERHEAD, read_note_form
 from cases.errors import AttachmentNotFound, CaseNotFound, FileMissing
 from cases.models.case import Case
@@ -25,6 +24,7 @@ from cases.store import cases as store
 from cases.visibility import can_see
 from cases.workflow import service as workflow
 from guichet_kit.errors import Unprocessable
+from guichet_kit.image_pool_component import get_image_pool
 from guichet_kit.storage import content_disposition, get_storage
 
 FILE_PART = "file"

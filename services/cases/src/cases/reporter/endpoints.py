@@ -9,7 +9,6 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from cases.attachments import files
-from cases.attachments.component import get_image_pool
 from cases.attachments.forms import FORM_OVERHEAD, read_note_form
 from cases.reporter import service
 from cases.reporter.access import ReaderDep, locked_case, profile_language
@@ -19,6 +18,7 @@ from cases.reporter.view import Links, reporter_view
 from cases.settings import Settings
 from guichet_kit.auth import PrincipalDep
 from guichet_kit.db import SessionDep
+from guichet_kit.image_pool_component import get_image_pool
 from guichet_kit.storage import get_storage
 
 PHOTO_PART = "photo"

@@ -12,15 +12,15 @@ from guichet_contracts.ids import uuid7
 from guichet_contracts.values import Channel, Language
 from guichet_kit.auth import OptionalPrincipalDep, Principal
 from guichet_kit.i18n import request_language
+from guichet_kit.image_pool_component import get_image_pool
 from guichet_kit.logging.context import current_correlation_id
 from guichet_kit.storage import get_storage
 from intake.models import outbox
-from intake.reports.component import get_photo_processor
 from intake.reports.errors import ChannelReserved, InvalidIdempotencyKey
 from intake.reports.follow import follow_report
 from intake.reports.openapi import submission_request_body
 from intake.reports.parsing import read_submission
-from intake.reports.photos import PhotoLimits
+from intake.reports.photos import PhotoLimits, PhotoProcessor
 from intake.reports.schemas import ReportSummary, SubmissionReceipt
 from intake.reports.service import IntakeContext, Submission, submit_report
 from intake.settings import Settings
@@ -157,7 +157,7 @@ def intake_context(request: Request, settings: Settings) -> IntakeContext:
     return IntakeContext(
         sessions=request.app.state.session_factory,
         storage=get_storage(request),
-        photos=get_photo_processor(request),
+        photos=PhotoProcessor(get_image_pool(request)),
         outbox=outbox,
         token_key=settings.tracking_token_key.get_secret_value().encode("utf-8"),
         categories=request.app.state.category_cache,

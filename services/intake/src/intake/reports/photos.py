@@ -80,11 +80,14 @@ def check_count(count: int, limits: PhotoLimits) -> None:
 
 
 class PhotoProcessor:
-    """The kit's bounded image pool; one per process (see `PhotoComponent`)."""
+    """A report's photos through the process's image pool (`guichet_kit.image_pool_component`,
+    built with `PhotoLimits`), with intake's own errors and photo count."""
 
-    def __init__(self, limits: PhotoLimits, workers: int = 2) -> None:
-        self.limits = limits
-        self._pool = ImagePool(limits, workers)
+    def __init__(self, pool: ImagePool) -> None:
+        if not isinstance(pool.limits, PhotoLimits):
+            raise TypeError("intake's image pool must be built with PhotoLimits")
+        self.limits: PhotoLimits = pool.limits
+        self._pool = pool
 
     async def process(self, uploads: Sequence[bytes]) -> list[ProcessedPhoto]:
         """Check every upload cheaply first (fail fast, nothing decoded), then decode them
@@ -104,6 +107,3 @@ class PhotoProcessor:
             return await self._pool.clean(data)
         except ImageRejected as exc:
             raise photo_error(index, exc) from exc
-
-    async def aclose(self) -> None:
-        await self._pool.aclose()

@@ -1,4 +1,5 @@
-"""The image pool as an app component: built in the lifespan, on ``app.state.image_pool``."""
+"""The image pool as an app component: built in the lifespan, on ``app.state.image_pool``
+(one bounded thread pool per process for the services that clean uploaded images)."""
 
 from __future__ import annotations
 
