@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+import asyncpg
 import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
@@ -171,7 +172,7 @@ async def test_unique_report_is_enforced_by_the_database(
             await create_case(session, nis, decided)
             await create_case(session, nis, decided)
 
-    with pytest.raises(DBAPIError, match="case_report_id_key"):
+    with pytest.raises(asyncpg.UniqueViolationError, match="case_report_id_key"):
         await create_twice()
 
 

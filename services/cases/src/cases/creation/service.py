@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 
-from geoalchemy2 import WKTElement
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cases import clock, events, history, numbering
@@ -23,7 +23,8 @@ from guichet_contracts.events.case import CaseCreated, CaseMerged
 from guichet_contracts.events.report import ReportContent, Reporter
 from guichet_contracts.events.routing import RoutingDecided
 from guichet_contracts.ids import uuid7
-from guichet_contracts.values import CaseStatus, GeoPoint
+from guichet_contracts.values import CaseStatus
+from guichet_kit.db.driver import insert_row
 
 logger = logging.getLogger(__name__)
 
@@ -52,8 +53,13 @@ async def add_locator(session: AsyncSession, tenant_id: str, report: ReportConte
     )
 
 
-def point(location: GeoPoint) -> WKTElement:
-    return WKTElement(f"POINT({location.lon} {location.lat})", srid=4326)
+_POINT = "ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)"
+
+
+@dataclass(frozen=True)
+class NewCase:
+    id: uuid.UUID
+    number: str
 
 
 async def create_case(
@@ -63,7 +69,7 @@ async def create_case(
     *,
     cause: Envelope | None = None,
     created_at: datetime | None = None,
-) -> Case:
+) -> NewCase:
     town = await directory.municipality(session, tenant_id)
     if town is None:
         raise DirectoryMissing(f"no directory snapshot for {tenant_id} yet")
@@ -73,38 +79,41 @@ async def create_case(
     )
     report = decision.report
     due_at = add_business_days(clock.local(created_at), decision.sla_business_days)
-    case = Case(
-        id=uuid7(),
-        tenant_id=tenant_id,
-        number=number,
-        report_id=report.report_id,
-        tracking_number=report.tracking_number,
-        status=CaseStatus.NEW.value,
-        priority=decision.priority.value,
-        confidentiality=decision.confidentiality.value,
-        lead_department=decision.departments[0],
-        departments=list(decision.departments),
-        category_code=report.category_code,
-        subcategory_code=report.subcategory_code,
-        description=report.description,
-        location=point(report.location),
-        address=report.address,
-        photos=[photo.model_dump(mode="json") for photo in report.photos],
-        answers=dict(report.answers),
-        channel=report.channel.value,
-        reporter_language=report.reporter.language,
-        reporter_contactable=contactable(report.reporter),
-        reporter_subject=report.reporter.account_subject,
-        tracking_token_hash=token_hash(report),
-        routing_rule=decision.rule.model_dump(mode="json"),
-        supporters=1,
-        reported_at=report.submitted_at,
-        created_at=created_at,
-        updated_at=created_at,
-        due_at=due_at,
-    )
-    session.add(case)
-    await session.flush()
+    case_id = uuid7()
+    row: dict[str, object] = {
+        "id": case_id,
+        "tenant_id": tenant_id,
+        "number": number,
+        "report_id": report.report_id,
+        "tracking_number": report.tracking_number,
+        "status": CaseStatus.NEW.value,
+        "priority": decision.priority.value,
+        "confidentiality": decision.confidentiality.value,
+        "lead_department": decision.departments[0],
+        "departments": list(decision.departments),
+        "category_code": report.category_code,
+        "subcategory_code": report.subcategory_code,
+        "description": report.description,
+        "lon": report.location.lon,
+        "lat": report.location.lat,
+        "address": report.address,
+        "photos": [photo.model_dump(mode="json") for photo in report.photos],
+        "answers": dict(report.answers),
+        "channel": report.channel.value,
+        "reporter_language": report.reporter.language,
+        "reporter_contactable": contactable(report.reporter),
+        "reporter_subject": report.reporter.account_subject,
+        "tracking_token_hash": token_hash(report),
+        "routing_rule": decision.rule.model_dump(mode="json"),
+        "supporters": 1,
+        "reported_at": report.submitted_at,
+        "created_at": created_at,
+        "updated_at": created_at,
+        "due_at": due_at,
+    }
+    # Once per case: through the driver (ADR 0013).
+    await insert_row(session, Case.__table__, row, {"location": _POINT})
+    case = NewCase(id=case_id, number=number)
     await add_locator(session, tenant_id, report)
     await history.record(
         session,
