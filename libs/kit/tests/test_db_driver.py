@@ -6,9 +6,10 @@ import uuid
 from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import Column, Integer, MetaData, Table, Text, Uuid, select
+from sqlalchemy import Column, ForeignKey, Integer, MetaData, Table, Text, Uuid, select
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.orm import registry
 
 from guichet_kit.db import create_session_factory
 from guichet_kit.db.driver import insert_row
@@ -26,6 +27,24 @@ case = Table(
     Column("total", Integer, nullable=False),
     schema=SCHEMA,
 )
+note = Table(
+    "note",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("case_id", Uuid, ForeignKey(case.c.id), nullable=False),
+    schema=SCHEMA,
+)
+
+
+class CaseRow:
+    """`case` mapped by the ORM, to hold a row pending in a session."""
+
+    def __init__(self, **values: object) -> None:
+        for name, value in values.items():
+            setattr(self, name, value)
+
+
+registry().map_imperatively(CaseRow, case)
 
 
 @pytest.fixture(scope="module")
@@ -73,3 +92,17 @@ async def test_one_session_through_several_transactions_uses_each_one(
         ids = set((await conn.execute(select(case.c.id))).scalars())
     assert kept in ids
     assert dropped not in ids
+
+
+async def test_pending_orm_rows_are_written_before_a_driver_statement(
+    engine: AsyncEngine,
+) -> None:
+    """A driver insert referring to a row the ORM still holds pending must not fail its
+    foreign key: statements run in program order."""
+    case_id = uuid.uuid4()
+    async with create_session_factory(engine)() as session, session.begin():
+        await insert_row(session, case, {"id": uuid.uuid4(), "details": {}, "total": 1})
+        session.add(CaseRow(id=case_id, details={}, total=0))  # pending, after the driver ran
+        await insert_row(session, note, {"id": uuid.uuid4(), "case_id": case_id})
+    async with engine.connect() as conn:
+        assert (await conn.execute(select(note.c.case_id))).scalars().all() == [case_id]

@@ -38,7 +38,11 @@ def known_driver_connection(session: AsyncSession) -> asyncpg.Connection | None:
 
 async def driver_connection(session: AsyncSession) -> asyncpg.Connection:
     """The session's asyncpg connection, in its transaction (looked up once per transaction:
-    the connection cannot change before the transaction ends)."""
+    the connection cannot change before the transaction ends). Objects the ORM still holds
+    pending are flushed first, as SQLAlchemy does before its own statements: driver statements
+    then run in program order (a row they refer to is already written)."""
+    if session.new or session.dirty or session.deleted:
+        await session.flush()
     known = known_driver_connection(session)
     if known is not None:
         return known
