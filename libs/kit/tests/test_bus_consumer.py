@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 from nats.js import JetStreamContext
@@ -29,13 +30,14 @@ from sqlalchemy import (
     select,
     text,
 )
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from guichet_contracts.envelope import Envelope
 from guichet_kit.app import build_app
 from guichet_kit.bus.component import BusComponent
 from guichet_kit.bus.connection import NatsConnection
-from guichet_kit.bus.consumer import ConsumerSpec, EventConsumer, Handler
+from guichet_kit.bus.consumer import ConsumerSpec, EventConsumer, Handler, is_transient
 from guichet_kit.bus.inbox import inbox_table, prune_inbox
 from guichet_kit.bus.outbox import add_to_outbox, outbox_table
 from guichet_kit.bus.relay import OutboxRelay
@@ -642,3 +644,35 @@ async def test_shared_transaction_retries_alone_when_one_event_fails(
     assert handled == {env.id for env in sent} - {poison}
     assert await count(admin, effects) == 4  # the rolled-back batch left nothing behind
     assert await count(admin, inbox) == 4
+
+
+async def test_a_database_outage_spends_no_delivery_and_dead_letters_nothing(
+    js: JetStreamContext, admin: AsyncEngine, consume: Any
+) -> None:
+    """Four failures to reach the database with max_deliver=2: the event waits in place,
+    then is handled once, on its first delivery; nothing is dead-lettered."""
+    env = envelope()
+    outages = 4
+
+    async def database_down_at_first(session: AsyncSession, e: Envelope) -> None:
+        nonlocal outages
+        if outages:
+            outages -= 1
+            raise asyncpg.ConnectionDoesNotExistError("connection was closed")
+        await record(session, e)
+
+    await publish(js, env)
+    async with consume(database_down_at_first, max_deliver=2, backoff=(0.1,)):
+        info = await settled(js, within=60)
+    assert outages == 0
+    assert delivered(info).consumer_seq == 1
+    assert await count(admin, effects) == 1
+    assert await dead_letters(js) == []
+
+
+def test_only_infrastructure_failures_count_as_transient() -> None:
+    wrapped = DBAPIError("INSERT ...", {}, ConnectionRefusedError(111, "refused"))
+    assert is_transient(wrapped)
+    assert is_transient(asyncpg.AdminShutdownError("terminating connection"))
+    assert not is_transient(RuntimeError("a bug"))
+    assert not is_transient(asyncpg.UniqueViolationError("duplicate key"))

@@ -22,12 +22,14 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
+import asyncpg
 import nats.errors
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from pydantic import ValidationError
 from sqlalchemy import Table
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from guichet_contracts.envelope import Envelope
@@ -85,6 +87,33 @@ class ConsumerSpec:
 
     def nak_delay(self, delivered: int) -> float:
         return self.backoff[min(delivered, len(self.backoff)) - 1]
+
+
+_TRANSIENT = (
+    OSError,  # refused, reset, timed out
+    asyncpg.PostgresConnectionError,  # lost or never made
+    asyncpg.CannotConnectNowError,  # starting up
+    asyncpg.AdminShutdownError,  # restarting
+    asyncpg.CrashShutdownError,
+)
+
+
+def is_transient(exc: BaseException) -> bool:
+    """The database or the network failed, not the event (a refused or lost connection,
+    a PostgreSQL restart): worth retrying without end, never worth a dead letter."""
+    seen: BaseException | None = exc
+    for _ in range(5):  # SQLAlchemy wraps the driver's error: look down the chain
+        if seen is None:
+            return False
+        if isinstance(seen, _TRANSIENT):
+            return True
+        if isinstance(seen, DBAPIError):
+            if seen.connection_invalidated:
+                return True
+            seen = seen.orig
+            continue
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def parse_envelope(msg: Msg) -> Envelope:
@@ -209,12 +238,28 @@ class EventConsumer:
             return None
 
     async def _handle(self, msg: Msg, envelope: Envelope) -> None:
-        try:
-            await self._process(envelope)
-        except Exception as exc:
-            await self._on_failure(msg, envelope, exc)
+        """Handle, ack. While the database or network is down the same delivery is retried
+        here (the batch's keep-alive holds it): an outage spends no delivery, so it can
+        never push a good event into the dead letters."""
+        outage = 0
+        while True:
+            try:
+                await self._process(envelope)
+            except Exception as exc:
+                if is_transient(exc) and not self._stopping.is_set():
+                    outage += 1
+                    delay = backoff_delay(outage, base=0.5, cap=30.0)
+                    logger.warning("event %s waits for the database (%s), retrying in %.1fs",
+                                   envelope.id, exc, delay)  # fmt: skip
+                    await self._sleep(delay)
+                    continue
+                if is_transient(exc):
+                    await self._release(msg)  # stopping: another replica takes it
+                else:
+                    await self._on_failure(msg, envelope, exc)
+                return
+            await self._ack(msg, envelope)
             return
-        await self._ack(msg, envelope)
 
     async def _ack(self, msg: Msg, envelope: Envelope) -> None:
         try:
