@@ -320,3 +320,20 @@ async def test_situation_of_an_unknown_category_says_so_in_one_read(
     assert found.category is not None
     assert (found.category.code, found.category.department) == ("illegal_dumping", "CLEAN")
     assert found.already_decided is False
+
+
+async def test_a_report_whose_category_left_the_directory_is_not_lost(
+    routing: httpx.AsyncClient, js: JetStreamContext
+) -> None:
+    """Intake accepted it before the category was deleted: it still gets a decision, internal,
+    to the first municipal department, saying why."""
+    orphan = report(category="category_deleted_since", at=datetime.now(UTC))
+    await publish(js, submitted(orphan))
+
+    (decision,) = await decisions_for(js, orphan.report_id)
+    decided = decision.payload(RoutingDecided)
+    assert decided.outcome == "new_case"
+    assert decided.departments == ["CLEAN"]  # Leeuw's first municipal department by code
+    assert decided.confidentiality == Confidentiality.INTERNAL
+    assert decided.rule.name == "category not in the directory"
+    assert "category_deleted_since" in decided.rule.explanation

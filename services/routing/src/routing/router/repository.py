@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from guichet_contracts.events.report import ReportContent
 from guichet_kit.db.driver import driver_connection
-from routing.models import Decision
+from routing.models import Decision, Department
 from routing.models.open_case import OPEN_STATUSES
 
 
@@ -23,6 +23,35 @@ class CategoryDefaults:
     confidentiality: str
     sla_business_days: int
     duplicate_radius_m: int
+    known: bool = True  # False: the category left the directory, see `dispatch_defaults`
+
+
+# A report whose category left the directory after intake accepted it is never lost: it goes,
+# internal, to the town's first municipal department, which re-categorises and dispatches it.
+DISPATCH_PRIORITY = "normal"
+DISPATCH_CONFIDENTIALITY = "internal"
+DISPATCH_SLA_BUSINESS_DAYS = 5
+
+
+async def dispatch_defaults(session: AsyncSession, code: str) -> CategoryDefaults | None:
+    """Defaults for a category the town no longer has; None if it has no department at all."""
+    department = await session.scalar(
+        select(Department.code)
+        .where(Department.kind == "municipal")
+        .order_by(Department.code)
+        .limit(1)
+    )
+    if department is None:
+        return None
+    return CategoryDefaults(
+        code=code,
+        department=department,
+        priority=DISPATCH_PRIORITY,
+        confidentiality=DISPATCH_CONFIDENTIALITY,
+        sla_business_days=DISPATCH_SLA_BUSINESS_DAYS,
+        duplicate_radius_m=0,
+        known=False,
+    )
 
 
 @dataclass(frozen=True)

@@ -33,8 +33,8 @@ Clock = Callable[[], datetime]
 
 
 class UnknownCategoryError(LookupError):
-    """The report's category is not in the municipality's directory (retried, then
-    dead-lettered: intake validates categories, so this means the directory changed)."""
+    """The town has no department at all to send a report to (retried: its directory is
+    being set up)."""
 
 
 @dataclass(frozen=True)
@@ -61,9 +61,12 @@ async def route_report(
     if found.already_decided:
         logger.info("report %s already decided, skipping", report.report_id)
         return None
-    category = found.category
+    category = found.category or await repository.dispatch_defaults(session, report.category_code)
     if category is None:
-        raise UnknownCategoryError(f"{envelope.tenant_id} has no category {report.category_code}")
+        raise UnknownCategoryError(f"{envelope.tenant_id} has no department to send a report to")
+    if not category.known:
+        logger.warning("report %s: category %s not in the directory, sent to %s to dispatch",
+                       report.report_id, report.category_code, category.department)  # fmt: skip
     rules, covering = await rules_for_point(session, report.location.lon, report.location.lat)
     facts = ReportFacts(report.category_code, report.description, report.submitted_at, covering)
     match = first_match(rules, facts)
@@ -92,8 +95,11 @@ def _decision(
         confidentiality = category.confidentiality
         why = MatchedRule(
             rule_id=None,
-            name="category defaults",
-            explanation=f"{match.explanation} of {category.code}",
+            name="category defaults" if category.known else "category not in the directory",
+            explanation=f"{match.explanation} of {category.code}"
+            if category.known
+            else f"{category.code} is not in the directory (any more): sent to "
+            f"{category.department} to dispatch",
         )
     else:
         departments = list(rule.action.departments)
