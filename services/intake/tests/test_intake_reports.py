@@ -161,6 +161,32 @@ async def test_account_reports_and_other_towns_staff_sees_nothing(
     assert denied.status_code == 404
 
 
+async def test_a_signed_in_citizen_can_still_report_anonymously(
+    client: httpx.AsyncClient, tokens: TokenFactory, events_of: EventsOf, admin_engine: AsyncEngine
+) -> None:
+    citizen = await tokens("citizen.eid")
+    response = await client.post(
+        "/v1/reports", json=dumping(contact=None, anonymous=True), headers=citizen.bearer
+    )
+    assert response.status_code == 201, response.text
+    body = response.json()
+    [event] = await events_of(body["report_id"])
+    assert event["data"]["report"]["reporter"]["kind"] == "anonymous"
+    assert event["data"]["report"]["reporter"]["account_subject"] is None
+    async with admin_engine.connect() as connection:
+        stored = (
+            await connection.execute(
+                text("SELECT reporter_kind, account_subject FROM intake.report WHERE id = :id"),
+                {"id": body["report_id"]},
+            )
+        ).one()
+    assert tuple(stored) == ("anonymous", None)
+    # Not linked to the account: only the tracking token follows it.
+    assert (
+        await client.get(f"/v1/reports/{body['tracking_number']}", headers=citizen.bearer)
+    ).status_code == 404
+
+
 async def test_counter_channel_needs_staff_role(
     client: httpx.AsyncClient, tokens: TokenFactory, footprint: TakeFootprint, events_of: EventsOf
 ) -> None:

@@ -305,7 +305,10 @@ async def _record(
 
 
 def _reporter(submission: Submission) -> Reporter:
-    draft, principal = submission.draft, submission.principal
+    """Who reported, as far as they chose to say: `anonymous` keeps even a signed-in
+    caller's account out of the report and its event."""
+    draft = submission.draft
+    principal = None if draft.anonymous else submission.principal
     contact = draft.contact
     kind = "account" if principal else ("contact" if contact else "anonymous")
     return Reporter(
