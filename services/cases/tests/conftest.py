@@ -8,7 +8,6 @@ import hashlib
 import itertools
 import json
 import random
-import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,6 +30,7 @@ from guichet_contracts.events.directory import (
 from guichet_contracts.events.report import ReportContent, Reporter
 from guichet_contracts.events.routing import MatchedRule, RoutingDecided
 from guichet_contracts.ids import uuid7
+from guichet_contracts.tracking import new_tracking_number
 from guichet_contracts.values import Channel, Confidentiality, GeoPoint, Labels, Priority
 from guichet_kit.db import create_session_factory, tenant_transaction
 from guichet_testing.database import (
@@ -45,15 +45,6 @@ from guichet_testing.stack import StackInfo
 SCHEMA = "cases"
 LEEUW, SOIGNIES = "23077", "55040"
 SQUARE = {"type": "MultiPolygon", "coordinates": [[[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]]}
-
-
-CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-
-
-def new_tracking_number() -> str:
-    """Intake's format: 12 Crockford base32 symbols in groups of four."""
-    symbols = "".join(secrets.choice(CROCKFORD) for _ in range(12))
-    return "-".join(symbols[i : i + 4] for i in range(0, 12, 4))
 
 
 def labels(text: str) -> Labels:

@@ -21,8 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from cases.errors import TrackingNotFound
 from cases.models.case import Case
 from cases.models.case_supporter import CaseSupporter
-from cases.reporter.tracking import normalize_tracking_number, token_matches
 from cases.store import locator as locators
+from guichet_contracts.tracking import normalize_tracking_number, token_matches
 from guichet_contracts.values import Actor, ActorKind, CaseStatus
 from guichet_kit.auth import OptionalPrincipalDep, Principal
 from guichet_kit.db import SessionDep, bind_tenant

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
+from guichet_contracts.tracking import normalize_tracking_number
 from intake.open311.errors import InvalidParameter
 from intake.open311.lookup import RequestFilter
 from intake.open311.status import OPEN311_STATUSES
-from intake.reports.tracking import normalize_tracking_number
 
 DEFAULT_SPAN = timedelta(days=90)
 MAX_REQUESTS = 1000

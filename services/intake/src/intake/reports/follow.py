@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from guichet_contracts.tracking import normalize_tracking_number, token_matches
 from guichet_contracts.values import Channel
 from guichet_kit.auth import Principal
 from guichet_kit.db import set_tenant
@@ -12,9 +13,6 @@ from intake.directory.repository import municipality
 from intake.reports import repository
 from intake.reports.errors import ReportNotFound
 from intake.reports.schemas import Location, MunicipalityOut, PhotoSummary, ReportSummary
-from intake.reports.tracking import normalize_tracking_number, token_matches
-
-_NO_HASH = bytes(32)
 
 
 async def follow_report(
@@ -30,7 +28,7 @@ async def follow_report(
     async with sessions() as session, session.begin():
         locator = await repository.find_locator(session, number)
         # Compare even when the number is unknown, so timing tells nothing about it.
-        token_ok = token_matches(token or "", locator.token_hash if locator else _NO_HASH)
+        token_ok = token_matches(token, locator.token_hash if locator else None)
         if locator is None or (token is None and principal is None):
             raise ReportNotFound()
         await set_tenant(session, locator.tenant_id)

@@ -32,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from guichet_contracts.envelope import Envelope
 from guichet_contracts.events.report import PhotoRef, ReportContent, Reporter, ReportSubmitted
 from guichet_contracts.ids import uuid7
+from guichet_contracts.tracking import new_tracking_number, token_hash
 from guichet_contracts.values import Channel, GeoPoint, Language
 from guichet_kit.auth import Principal
 from guichet_kit.bus import add_to_outbox
@@ -47,7 +48,7 @@ from intake.reports.errors import (
 )
 from intake.reports.photos import OUTPUT_CONTENT_TYPE, PhotoProcessor, ProcessedPhoto
 from intake.reports.schemas import MunicipalityOut, ReportDraft, SubmissionReceipt
-from intake.reports.tracking import new_tracking_number, token_hash, tracking_token
+from intake.reports.tracking import tracking_token
 from intake.reports.validation import check_category
 
 logger = logging.getLogger(__name__)
