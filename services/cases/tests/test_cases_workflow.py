@@ -212,6 +212,25 @@ async def test_duplicate_moves_supporters_to_the_target(
         assert (await store.by_id(session, target.id)).supporters == 4  # type: ignore[union-attr]
 
 
+async def test_merges_never_chain_past_one_hop(
+    sessions: Sessions,
+    apply_event: Apply,
+    make_decision: Callable[..., Envelope],
+    new_town: tuple[str, str],
+) -> None:
+    """a → b, then b → c: a points at c directly, however many merges follow."""
+    nis, _ = new_town
+    a, b, c = [await new_case(apply_event, make_decision, nis, sessions) for _ in range(3)]
+    await run(sessions, a, complete("duplicate"), b)
+    await run(sessions, b, complete("duplicate"), c)
+    async with tenant_transaction(sessions, nis) as session:
+        first = await store.by_id(session, a.id)
+        second = await store.by_id(session, b.id)
+    assert first is not None
+    assert second is not None
+    assert (first.duplicate_of_case_id, second.duplicate_of_case_id) == (c.id, c.id)
+
+
 async def test_a_case_cannot_duplicate_itself_or_a_closed_case(
     sessions: Sessions,
     apply_event: Apply,

@@ -66,8 +66,13 @@ async def supporters_of(session: AsyncSession, case_id: uuid.UUID) -> list[CaseS
 
 
 async def move_supporters(session: AsyncSession, source: uuid.UUID, target: uuid.UUID) -> None:
+    """`source` joins `target`: its supporters, and the cases merged into it earlier, now
+    point at `target` directly, so a chain of merges is never more than one hop."""
     await session.execute(
         update(CaseSupporter).where(CaseSupporter.case_id == source).values(case_id=target)
+    )
+    await session.execute(
+        update(Case).where(Case.duplicate_of_case_id == source).values(duplicate_of_case_id=target)
     )
 
 

@@ -44,7 +44,7 @@ async def of_subject(session: AsyncSession, subject: str, limit: int) -> list[Ca
     statement = (
         select(CaseLocator)
         .where(CaseLocator.reporter_subject == subject)
-        .order_by(CaseLocator.tracking_number)
+        .order_by(CaseLocator.report_id.desc())  # uuid7: newest report first
         .limit(limit)
     )
     return list((await session.execute(statement)).scalars())
