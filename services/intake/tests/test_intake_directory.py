@@ -10,6 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from guichet_kit.db import create_session_factory, set_tenant
+from guichet_kit.db.driver import pooled_driver_connection
 from guichet_testing.database import ServiceDatabase, TestDatabase
 from guichet_testing.directory import (
     EUPEN,
@@ -89,12 +90,12 @@ async def test_categories_are_tenant_isolated(
 async def test_point_in_municipality_and_shared_border(
     directory: dict[str, int], intake_database: TestDatabase, intake_db: ServiceDatabase
 ) -> None:
-    sessions = app_sessions(intake_database, intake_db)
-    async with sessions() as session, session.begin():
-        inside = await municipality_at(session, 50.75, 4.25)
-        border = await municipality_at(session, 50.75, 4.30)
-        east = await municipality_at(session, 50.75, 4.35)
-        outside = await municipality_at(session, 51.2, 3.2)
+    engine = intake_database.engine(intake_db.app_role, schema=SCHEMA)
+    async with pooled_driver_connection(engine) as connection:
+        inside = await municipality_at(connection, 50.75, 4.25)
+        border = await municipality_at(connection, 50.75, 4.30)
+        east = await municipality_at(connection, 50.75, 4.35)
+        outside = await municipality_at(connection, 51.2, 3.2)
     assert inside is not None
     assert inside.nis == LEEUW
     assert inside.names["nl"] == "Sint-Pieters-Leeuw"

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from functools import cache
 from typing import Any
 
 import asyncpg
 from sqlalchemy import JSON, FromClause, Table, text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from guichet_kit.db.identifiers import checked_identifier
 
@@ -55,8 +56,19 @@ async def driver_connection(session: AsyncSession) -> asyncpg.Connection:
     return raw
 
 
+@asynccontextmanager
+async def pooled_driver_connection(engine: AsyncEngine) -> AsyncIterator[asyncpg.Connection]:
+    """A pooled asyncpg connection outside any transaction: each statement is its own
+    transaction. For a hot path that reads in one statement and writes in one (ADR 0014)."""
+    async with engine.connect() as connection:
+        yield await _raw(connection)
+
+
 async def _driver(session: AsyncSession) -> asyncpg.Connection:
-    connection = await session.connection()
+    return await _raw(await session.connection())
+
+
+async def _raw(connection: AsyncConnection) -> asyncpg.Connection:
     raw = (await connection.get_raw_connection()).driver_connection
     if not isinstance(raw, asyncpg.Connection):
         raise TypeError(f"expected an asyncpg connection, got {type(raw).__name__}")

@@ -13,8 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from guichet_kit.db import tenant_transaction
 from intake.directory.repository import MunicipalityRef, categories
 
 
@@ -32,15 +33,17 @@ class CategoryCache:
         self._by_town: dict[str, tuple[int, tuple[CategoryRules, ...]]] = {}
 
     async def categories(
-        self, session: AsyncSession, town: MunicipalityRef
+        self, sessions: async_sessionmaker[AsyncSession], town: MunicipalityRef
     ) -> tuple[CategoryRules, ...]:
-        """`town`'s categories as of `town.revision` (session bound to the town)."""
+        """`town`'s categories as of `town.revision` (read in a transaction of its own, bound
+        to the town, when not in memory)."""
         cached = self._by_town.get(town.nis)
         if cached is not None and cached[0] == town.revision:
             return cached[1]
-        fresh = tuple(
-            CategoryRules(row.code, tuple(row.subcategories), tuple(row.questions))
-            for row in await categories(session, town.nis)
-        )
+        async with tenant_transaction(sessions, town.nis) as session:
+            fresh = tuple(
+                CategoryRules(row.code, tuple(row.subcategories), tuple(row.questions))
+                for row in await categories(session, town.nis)
+            )
         self._by_town[town.nis] = (town.revision, fresh)
         return fresh

@@ -6,12 +6,12 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+import asyncpg
 from sqlalchemy import Row, delete, func, insert, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from guichet_contracts.events.directory import CategoryInfo, MunicipalityInfo
-from guichet_kit.db.driver import driver_connection
 from intake.models import Category, Municipality
 
 
@@ -87,10 +87,11 @@ _COVERING_SQL = (
 _BY_NIS = text("SELECT nis, names, languages, revision FROM intake.municipality WHERE nis = :nis")
 
 
-async def municipality_at(session: AsyncSession, lat: float, lon: float) -> MunicipalityRef | None:
+async def municipality_at(
+    connection: asyncpg.Connection, lat: float, lon: float
+) -> MunicipalityRef | None:
     """The hosted municipality covering the point; on a shared border the lowest NIS code
-    wins, so the answer never depends on row order."""
-    connection = await driver_connection(session)  # every report (ADR 0013)
+    wins, so the answer never depends on row order. Every report: through the driver."""
     row = await connection.fetchrow(_COVERING_SQL, lat, lon)
     if row is None:
         return None

@@ -15,7 +15,6 @@ from guichet_kit.i18n import request_language
 from guichet_kit.image_pool_component import get_image_pool
 from guichet_kit.logging.context import current_correlation_id
 from guichet_kit.storage import get_storage
-from intake.models import outbox
 from intake.reports.errors import ChannelReserved, InvalidIdempotencyKey
 from intake.reports.follow import follow_report
 from intake.reports.openapi import submission_request_body
@@ -155,10 +154,10 @@ def _language(request: Request, principal: Principal | None) -> Language:
 
 def intake_context(request: Request, settings: Settings) -> IntakeContext:
     return IntakeContext(
+        engine=request.app.state.engine,
         sessions=request.app.state.session_factory,
         storage=get_storage(request),
         photos=PhotoProcessor(get_image_pool(request)),
-        outbox=outbox,
         token_key=settings.tracking_token_key.get_secret_value().encode("utf-8"),
         categories=request.app.state.category_cache,
     )

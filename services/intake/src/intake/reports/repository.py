@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, insert, select
+import asyncpg
+from pydantic_core import to_json
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from guichet_kit.db.driver import driver_connection, insert_row
-from intake.models import Photo, Report, ReportLocator
+from guichet_contracts.envelope import Envelope
+from guichet_kit.bus.outbox import notify_channel
+from intake.models import Photo, Report, ReportLocator, outbox
 
 
 @dataclass(frozen=True)
@@ -24,21 +27,41 @@ class StoredResponse:
     response: dict[str, Any]
 
 
-# The hot path of every report goes through the driver (guichet_kit.db.driver).
+# The hot path of every report: straight to the driver, one statement each (ADR 0014).
 _FIND_IDEMPOTENCY = (
     "SELECT request_hash, tenant_id, report_id, status_code, response::text AS response "
     "FROM intake.idempotency_record WHERE scope = $1 AND key = $2"
 )
-_CLAIM_IDEMPOTENCY = (
-    "INSERT INTO intake.idempotency_record "
-    "(scope, key, request_hash, tenant_id, report_id, status_code, response) "
-    "VALUES ($1, $2, $3, $4, $5, $6, ($7::text)::jsonb) "
-    "ON CONFLICT (scope, key) DO NOTHING RETURNING key"
+_PLACE_REPORT = (
+    "SELECT intake.place_report($1, $2::text::jsonb, $3::text::jsonb, $4, $5::text::jsonb, "
+    "$6, $7, $8, $9::text::jsonb, $10)"
 )
 
 
-async def find_idempotency(session: AsyncSession, scope: str, key: str) -> StoredResponse | None:
-    connection = await driver_connection(session)
+@dataclass(frozen=True)
+class IdempotencyClaim:
+    scope: str
+    key: str
+    request_hash: bytes
+    status_code: int
+    response: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Everything written for one accepted report (see the `place_report` migration)."""
+
+    tenant_id: str
+    idempotency: IdempotencyClaim | None
+    report: dict[str, Any]  # the report's columns, with `lon` and `lat` for its point
+    token_hash: bytes
+    photos: Sequence[dict[str, Any]]
+    event: Envelope
+
+
+async def find_idempotency(
+    connection: asyncpg.Connection, scope: str, key: str
+) -> StoredResponse | None:
     row = await connection.fetchrow(_FIND_IDEMPOTENCY, scope, key)
     if row is None:
         return None
@@ -51,35 +74,31 @@ async def find_idempotency(session: AsyncSession, scope: str, key: str) -> Store
     )
 
 
-async def claim_idempotency(
-    session: AsyncSession, scope: str, key: str, stored: StoredResponse
-) -> bool:
-    """Record the key; False when another transaction already did (this one then waits for
-    that one to finish, so the caller can read its outcome afterwards)."""
-    connection = await driver_connection(session)
-    claimed = await connection.fetchval(
-        _CLAIM_IDEMPOTENCY,
-        scope,
-        key,
-        stored.request_hash,
-        stored.tenant_id,
-        stored.report_id,
-        stored.status_code,
-        json.dumps(stored.response),
+async def place(connection: asyncpg.Connection, placement: Placement) -> bool:
+    """Write the report in one statement, its own transaction; False (nothing written) when
+    another request holds the idempotency key."""
+    claim = placement.idempotency
+    placed: bool = await connection.fetchval(
+        _PLACE_REPORT,
+        placement.tenant_id,
+        None
+        if claim is None
+        else _json({**asdict(claim), "request_hash": claim.request_hash.hex()}),
+        _json(placement.report),
+        placement.token_hash,
+        _json(list(placement.photos)),
+        placement.event.id,
+        placement.event.subject,
+        placement.event.to_bytes(),
+        "{}",
+        notify_channel(outbox),
     )
-    return claimed is not None
+    return placed
 
 
-async def add_locator(
-    session: AsyncSession, tracking_number: str, tenant_id: str, report_id: UUID, token_hash: bytes
-) -> None:
-    values = {
-        "tracking_number": tracking_number,
-        "tenant_id": tenant_id,
-        "report_id": report_id,
-        "token_hash": token_hash,
-    }
-    await insert_row(session, ReportLocator.__table__, values)
+def _json(value: object) -> str:
+    """JSON for a jsonb parameter; bytes as hex (the function decodes them)."""
+    return to_json(value, bytes_mode="hex").decode("utf-8")
 
 
 async def find_locator(session: AsyncSession, tracking_number: str) -> ReportLocator | None:
@@ -88,20 +107,6 @@ async def find_locator(session: AsyncSession, tracking_number: str) -> ReportLoc
             select(ReportLocator).where(ReportLocator.tracking_number == tracking_number)
         )
     ).scalar_one_or_none()
-
-
-async def add_report(session: AsyncSession, values: dict[str, Any], lat: float, lon: float) -> None:
-    await insert_row(
-        session,
-        Report.__table__,
-        {**values, "lat": lat, "lon": lon},
-        {"location": "ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)"},
-    )
-
-
-async def add_photos(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
-    if rows:
-        await session.execute(insert(Photo), list(rows))
 
 
 async def get_report(session: AsyncSession, report_id: UUID) -> tuple[Report, float, float] | None:

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from uuid import UUID
 
-from sqlalchemy import Table
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+import asyncpg
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from guichet_contracts.envelope import Envelope
 from guichet_contracts.events.report import PhotoRef, ReportContent, Reporter, ReportSubmitted
@@ -35,8 +35,7 @@ from guichet_contracts.ids import uuid7
 from guichet_contracts.tracking import new_tracking_number, token_hash
 from guichet_contracts.values import Channel, GeoPoint, Language
 from guichet_kit.auth import Principal
-from guichet_kit.bus import add_to_outbox
-from guichet_kit.db import set_tenant
+from guichet_kit.db.driver import pooled_driver_connection
 from guichet_kit.storage import ObjectStorage, StorageUnavailable
 from intake.directory.cache import CategoryCache, CategoryRules
 from intake.directory.repository import MunicipalityRef, municipality_at
@@ -64,10 +63,10 @@ CREATED = 201
 class IntakeContext:
     """What `submit_report` works with (built from the app's state by each channel)."""
 
+    engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     storage: ObjectStorage
     photos: PhotoProcessor
-    outbox: Table
     token_key: bytes
     categories: CategoryCache
 
@@ -109,68 +108,54 @@ class _StoredPhoto:
     thumbnail_key: str
 
 
-class _KeyTakenError(Exception):
-    """Another request recorded the same idempotency key first."""
-
-
 async def submit_report(ctx: IntakeContext, submission: Submission) -> Receipt:
     authorize_channel(submission.draft.channel, submission.principal)
     scope = idempotency_scope(submission.principal)
     fingerprint = request_fingerprint(submission)
-    try:
-        if submission.photos:
-            return await _submit_with_photos(ctx, submission, scope, fingerprint)
-        async with ctx.sessions() as session, session.begin():
-            found = await _replay_or_resolve(ctx, session, submission, scope, fingerprint)
-            if isinstance(found, Receipt):
-                return found
-            return await _record(ctx, session, submission, found, uuid7(), [], scope, fingerprint)
-    except _KeyTakenError:
-        async with ctx.sessions() as session, session.begin():
-            assert submission.idempotency_key is not None
-            winner = await repository.find_idempotency(session, scope, submission.idempotency_key)
-        if winner is None:  # the winner's transaction has committed before we got here
-            raise RuntimeError("idempotency key taken but not found") from None
-        return _replay(ctx, winner, fingerprint)
-
-
-async def _submit_with_photos(
-    ctx: IntakeContext, submission: Submission, scope: str, fingerprint: bytes
-) -> Receipt:
-    async with ctx.sessions() as session, session.begin():
-        found = await _replay_or_resolve(ctx, session, submission, scope, fingerprint)
+    async with pooled_driver_connection(ctx.engine) as connection:
+        found = await _replay_or_resolve(ctx, connection, submission, scope, fingerprint)
+        if not isinstance(found, Receipt) and not submission.photos:
+            return await _place(ctx, connection, submission, found, uuid7(), [], scope, fingerprint)
     if isinstance(found, Receipt):
         return found
+    return await _place_with_photos(ctx, submission, found, scope, fingerprint)
+
+
+async def _place_with_photos(
+    ctx: IntakeContext, submission: Submission, target: _Target, scope: str, fingerprint: bytes
+) -> Receipt:
+    """No connection is held while the photos are cleaned and uploaded."""
     report_id = uuid7()
     processed = await ctx.photos.process(submission.photos)
     stored: list[_StoredPhoto] = []
-    nis = found.municipality.nis
+    nis = target.municipality.nis
     try:
         await _store_photos(ctx.storage, nis, report_id, processed, stored)
-        async with ctx.sessions() as session, session.begin():
-            await set_tenant(session, nis)
-            return await _record(
-                ctx, session, submission, found, report_id, stored, scope, fingerprint
+        async with pooled_driver_connection(ctx.engine) as connection:
+            receipt = await _place(
+                ctx, connection, submission, target, report_id, stored, scope, fingerprint
             )
     except BaseException:
         await _delete_photos(ctx.storage, nis, stored)
         raise
+    if receipt.replayed:  # another request with the key won: its report has its own photos
+        await _delete_photos(ctx.storage, nis, stored)
+    return receipt
 
 
 async def _replay_or_resolve(
     ctx: IntakeContext,
-    session: AsyncSession,
+    connection: asyncpg.Connection,
     submission: Submission,
     scope: str,
     fingerprint: bytes,
 ) -> Receipt | _Target:
-    """The earlier answer to this idempotency key, or where the new report goes (the
-    transaction is then bound to that municipality)."""
+    """The earlier answer to this idempotency key, or where the new report goes."""
     if submission.idempotency_key is not None:
-        earlier = await repository.find_idempotency(session, scope, submission.idempotency_key)
+        earlier = await repository.find_idempotency(connection, scope, submission.idempotency_key)
         if earlier is not None:
             return _replay(ctx, earlier, fingerprint)
-    return await _resolve(ctx, session, submission)
+    return await _resolve(ctx, connection, submission)
 
 
 def authorize_channel(channel: Channel, principal: Principal | None) -> None:
@@ -196,14 +181,15 @@ def request_fingerprint(submission: Submission) -> bytes:
     return digest.digest()
 
 
-async def _resolve(ctx: IntakeContext, session: AsyncSession, submission: Submission) -> _Target:
+async def _resolve(
+    ctx: IntakeContext, connection: asyncpg.Connection, submission: Submission
+) -> _Target:
     draft = submission.draft
-    found = await municipality_at(session, draft.location.lat, draft.location.lon)
+    found = await municipality_at(connection, draft.location.lat, draft.location.lon)
     if found is None:
         raise OutsideMunicipalities(extra={"location": draft.location.model_dump()})
-    await set_tenant(session, found.nis)
     category = check_category(
-        draft, found, await ctx.categories.categories(session, found), submission.language
+        draft, found, await ctx.categories.categories(ctx.sessions, found), submission.language
     )
     return _Target(municipality=found, category=category)
 
@@ -250,9 +236,9 @@ async def _delete_photos(
                 logger.error("could not delete orphan photo object %s", key, exc_info=True)
 
 
-async def _record(
+async def _place(
     ctx: IntakeContext,
-    session: AsyncSession,
+    connection: asyncpg.Connection,
     submission: Submission,
     target: _Target,
     report_id: UUID,
@@ -260,7 +246,8 @@ async def _record(
     scope: str,
     fingerprint: bytes,
 ) -> Receipt:
-    draft = submission.draft
+    """Write the report (one statement); if another request took the idempotency key
+    meanwhile, answer as that request did."""
     nis = target.municipality.nis
     tracking_number = new_tracking_number()
     token = tracking_token(ctx.token_key, report_id)
@@ -276,33 +263,32 @@ async def _record(
         submitted_at=submitted_at,
     )
     content = _content(submission, target, report_id, tracking_number, token, submitted_at, photos)
-    if submission.idempotency_key is not None:
-        record = repository.StoredResponse(
+    key = submission.idempotency_key
+    placement = repository.Placement(
+        tenant_id=nis,
+        idempotency=None
+        if key is None
+        else repository.IdempotencyClaim(
+            scope=scope,
+            key=key,
             request_hash=fingerprint,
-            tenant_id=nis,
-            report_id=report_id,
             status_code=CREATED,
             response=body.model_dump(mode="json", exclude={"tracking_token"}),
-        )
-        if not await repository.claim_idempotency(
-            session, scope, submission.idempotency_key, record
-        ):
-            raise _KeyTakenError()
-    await repository.add_locator(session, tracking_number, nis, report_id, token_hash(token))
-    await repository.add_report(
-        session,
-        _report_row(content, nis, submission.correlation_id),
-        draft.location.lat,
-        draft.location.lon,
+        ),
+        report=_report_row(content, submission),
+        token_hash=token_hash(token),
+        photos=[_photo_row(i, p) for i, p in enumerate(photos)],
+        event=Envelope.build(
+            ReportSubmitted(report=content), tenant_id=nis, correlation_id=submission.correlation_id
+        ),
     )
-    await repository.add_photos(
-        session, [_photo_row(nis, report_id, i, p) for i, p in enumerate(photos)]
-    )
-    envelope = Envelope.build(
-        ReportSubmitted(report=content), tenant_id=nis, correlation_id=submission.correlation_id
-    )
-    await add_to_outbox(session, ctx.outbox, envelope)
-    return Receipt(CREATED, body, nis)
+    if await repository.place(connection, placement):
+        return Receipt(CREATED, body, nis)
+    assert key is not None  # only a key can be taken
+    winner = await repository.find_idempotency(connection, scope, key)
+    if winner is None:  # the winner rolled back: the client may retry
+        raise RuntimeError("idempotency key taken but not found")
+    return _replay(ctx, winner, fingerprint)
 
 
 def _reporter(submission: Submission) -> Reporter:
@@ -372,11 +358,10 @@ def _content(
     )
 
 
-def _report_row(content: ReportContent, nis: str, correlation_id: UUID) -> dict[str, object]:
+def _report_row(content: ReportContent, submission: Submission) -> dict[str, object]:
     reporter = content.reporter
     return {
         "id": content.report_id,
-        "tenant_id": nis,
         "tracking_number": content.tracking_number,
         "submitted_at": content.submitted_at,
         "channel": content.channel.value,
@@ -393,15 +378,15 @@ def _report_row(content: ReportContent, nis: str, correlation_id: UUID) -> dict[
         "contact_email": reporter.email,
         "contact_phone": reporter.phone,
         "answers": content.answers,
-        "correlation_id": correlation_id,
+        "correlation_id": submission.correlation_id,
+        "lon": content.location.lon,
+        "lat": content.location.lat,
     }
 
 
-def _photo_row(nis: str, report_id: UUID, position: int, photo: _StoredPhoto) -> dict[str, object]:
+def _photo_row(position: int, photo: _StoredPhoto) -> dict[str, object]:
     return {
         "id": photo.photo_id,
-        "tenant_id": nis,
-        "report_id": report_id,
         "position": position,
         "object_key": photo.object_key,
         "thumbnail_key": photo.thumbnail_key,
