@@ -41,19 +41,18 @@ async def on_case_created(session: AsyncSession, envelope: Envelope) -> None:
     event = envelope.payload(CaseCreated)
     await projection.add_case(
         session,
-        {
-            "tenant_id": envelope.tenant_id,
-            "case_id": event.case_id,
-            "case_number": event.case_number,
-            "status": event.status.value,
-            "confidentiality": event.confidentiality.value,
-            "department": event.departments[0],
-            "due_at": event.due_at,
-            "created_at": event.created_at,
-            "updated_at": event.created_at,
-        },
+        projection.NewCase(
+            tenant_id=envelope.tenant_id,
+            case_id=event.case_id,
+            case_number=event.case_number,
+            status=event.status.value,
+            confidentiality=event.confidentiality.value,
+            department=event.departments[0],
+            due_at=event.due_at,
+            created_at=event.created_at,
+            report_id=event.report_id,
+        ),
     )
-    await projection.link_report(session, envelope.tenant_id, event.report_id, event.case_id)
 
 
 async def on_status_changed(session: AsyncSession, envelope: Envelope) -> None:

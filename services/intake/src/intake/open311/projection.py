@@ -6,6 +6,7 @@ last one applied (by its own timestamp) is ignored.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -14,15 +15,50 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from guichet_kit.db.driver import driver_connection
 from intake.models import CaseReport, CaseView
 
+_ADD_CASE = """
+WITH new_case AS (
+    INSERT INTO intake.case_view (tenant_id, case_id, case_number, status, confidentiality,
+        department, due_at, created_at, updated_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
+    ON CONFLICT (case_id) DO NOTHING
+)
+INSERT INTO intake.case_report AS link (tenant_id, report_id, case_id) VALUES ($1, $9, $2)
+ON CONFLICT (report_id) DO UPDATE SET case_id = excluded.case_id
+"""
 
-async def add_case(session: AsyncSession, values: dict[str, Any]) -> None:
-    """A new case (a replayed creation changes nothing)."""
-    statement = (
-        pg_insert(CaseView).values(values).on_conflict_do_nothing(index_elements=[CaseView.case_id])
+
+@dataclass(frozen=True)
+class NewCase:
+    tenant_id: str
+    case_id: UUID
+    case_number: str
+    status: str
+    confidentiality: str
+    department: str
+    due_at: datetime
+    created_at: datetime
+    report_id: UUID
+
+
+async def add_case(session: AsyncSession, case: NewCase) -> None:
+    """A new case and the report behind it, in one statement (every case: through the
+    driver). A replayed creation changes nothing."""
+    connection = await driver_connection(session)
+    await connection.execute(
+        _ADD_CASE,
+        case.tenant_id,
+        case.case_id,
+        case.case_number,
+        case.status,
+        case.confidentiality,
+        case.department,
+        case.due_at,
+        case.created_at,
+        case.report_id,
     )
-    await session.execute(statement)
 
 
 async def link_report(
