@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 
+import asyncpg
 import pytest
 from sqlalchemy import Column, ForeignKey, Integer, MetaData, Table, Text, Uuid, select
 from sqlalchemy.dialects.postgresql import JSONB
@@ -12,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import registry
 
 from guichet_kit.db import create_session_factory
-from guichet_kit.db.driver import insert_row
+from guichet_kit.db.driver import insert_row, pooled_driver_connection
 from guichet_testing.database import TestDatabase
 
 SCHEMA = "kit_driver"
@@ -106,3 +107,24 @@ async def test_pending_orm_rows_are_written_before_a_driver_statement(
         await insert_row(session, note, {"id": uuid.uuid4(), "case_id": case_id})
     async with engine.connect() as conn:
         assert (await conn.execute(select(note.c.case_id))).scalars().all() == [case_id]
+
+
+async def test_pooled_driver_connection_commits_each_statement_and_returns_clean(
+    engine: AsyncEngine,
+) -> None:
+    case_id = uuid.uuid4()
+    async with pooled_driver_connection(engine) as connection:
+        assert not connection.is_in_transaction()
+        await connection.execute(
+            f'INSERT INTO {SCHEMA}."case" (id, details, total) VALUES ($1, $2::jsonb, 1)',
+            case_id,
+            "{}",
+        )
+        with pytest.raises(asyncpg.UniqueViolationError):  # fails alone, the first one stays
+            await connection.execute(
+                f'INSERT INTO {SCHEMA}."case" (id, details, total) VALUES ($1, $2::jsonb, 1)',
+                case_id,
+                "{}",
+            )
+    async with engine.connect() as other:  # another connection sees it: it was committed
+        assert (await other.execute(select(case.c.total).where(case.c.id == case_id))).scalar() == 1

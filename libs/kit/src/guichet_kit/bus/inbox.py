@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
+from functools import cache
 from uuid import UUID
 
 from sqlalchemy import (
@@ -19,6 +20,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+
+from guichet_kit.db.driver import driver_connection
+from guichet_kit.db.identifiers import checked_identifier
 
 INBOX_TABLE = "inbox"
 
@@ -52,17 +56,23 @@ async def claim(session: AsyncSession, table: Table, consumer: str, event_id: UU
 async def claim_many(
     session: AsyncSession, table: Table, consumer: str, event_ids: Sequence[UUID]
 ) -> set[UUID]:
-    """`claim` for several events in one statement: the ids this consumer had not processed."""
+    """`claim` for several events in one statement: the ids this consumer had not processed.
+    Once per fetched batch: through the driver."""
     unique = list(dict.fromkeys(event_ids))
     if not unique:
         return set()
-    statement = (
-        insert(table)
-        .values([{"consumer": consumer, "event_id": event_id} for event_id in unique])
-        .on_conflict_do_nothing(index_elements=["consumer", "event_id"])
-        .returning(table.c.event_id)
+    connection = await driver_connection(session)
+    rows = await connection.fetch(_claim_many_sql(table), consumer, unique)
+    return {row[0] for row in rows}
+
+
+@cache
+def _claim_many_sql(table: Table) -> str:
+    name = f"{checked_identifier(table.schema)}.{INBOX_TABLE}" if table.schema else INBOX_TABLE
+    return (
+        f"INSERT INTO {name} (consumer, event_id) SELECT $1, unnest($2::uuid[]) "
+        "ON CONFLICT (consumer, event_id) DO NOTHING RETURNING event_id"
     )
-    return set((await session.execute(statement)).scalars())
 
 
 async def prune_inbox(conn: AsyncConnection, table: Table, older_than: timedelta) -> int:
