@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+import asyncpg
 import httpx
 import nats
 import pytest
@@ -15,18 +16,32 @@ from nats.js import JetStreamContext
 from sqlalchemy import func, select
 
 from guichet_contracts.envelope import Envelope
-from guichet_contracts.events.case import CaseCreated
+from guichet_contracts.events.case import CaseCreated, CaseMerged, CaseStatusChanged
 from guichet_contracts.events.report import ReportContent, Reporter, ReportSubmitted
 from guichet_contracts.events.routing import RoutingDecided
 from guichet_contracts.ids import uuid7
-from guichet_contracts.values import CaseStatus, Channel, Confidentiality, GeoPoint, Priority
+from guichet_contracts.values import (
+    Actor,
+    ActorKind,
+    CaseStatus,
+    Channel,
+    Confidentiality,
+    GeoPoint,
+    Priority,
+)
+from guichet_kit.bus.outbox import notify_channel
 from guichet_kit.db import tenant_transaction
 from guichet_testing.database import ServiceDatabase
 from guichet_testing.nats import NatsServer
 from routing.directory.seed import SeedReport
-from routing.models import Decision, OpenCase
-from routing.router.repository import Situation, situation
-from routing.router.service import RouterConfig
+from routing.models import Decision, OpenCase, outbox
+from routing.open_cases.handlers import handle_case_event
+from routing.open_cases.repository import set_status
+from routing.router.repository import situation
+from routing.router.service import RouterConfig, route_report
+from routing.rules.repository import replace_rules
+from routing.rules.schemas import RuleBody
+from routing.rules.validation import ValidRule
 
 Auth = Callable[[str], Awaitable[dict[str, str]]]
 LEEUW, SOIGNIES = "23077", "55040"
@@ -316,7 +331,8 @@ async def test_situation_of_an_unknown_category_says_so_in_one_read(
     async with tenant_transaction(app_sessions, LEEUW) as session:
         missing = await situation(session, unknown, since)
         found = await situation(session, known, since)
-    assert missing == Situation(already_decided=False, category=None, duplicate_of=None)
+    assert (missing.already_decided, missing.category, missing.duplicate_of) == (False, None, None)
+    assert [rule.name for rule in missing.rules.rules] == [rule.name for rule in found.rules.rules]
     assert found.category is not None
     assert (found.category.code, found.category.department) == ("illegal_dumping", "CLEAN")
     assert found.already_decided is False
@@ -337,3 +353,173 @@ async def test_a_report_whose_category_left_the_directory_is_not_lost(
     assert decided.confidentiality == Confidentiality.INTERNAL
     assert decided.rule.name == "category not in the directory"
     assert "category_deleted_since" in decided.rule.explanation
+
+
+# What one routing and one case event write, called in a transaction as the consumers do.
+
+CONFIG = RouterConfig(clock=lambda: DECIDED_AT)
+
+
+async def test_one_routing_writes_the_decision_and_queues_its_event(
+    fresh_routing: Any,
+) -> None:
+    content = report(category="graffiti", received_via=SOIGNIES)
+    listener = await asyncpg.connect(fresh_routing.database.admin_url.replace("+asyncpg", ""))
+    notified = asyncio.Event()
+    await listener.add_listener(notify_channel(outbox), lambda *_: notified.set())
+    try:
+        async with tenant_transaction(fresh_routing.sessions, LEEUW) as session:
+            decided = await route_report(session, submitted(content), CONFIG)
+        await asyncio.wait_for(notified.wait(), timeout=5)
+    finally:
+        await listener.close()
+
+    async with fresh_routing.admin_engine.connect() as connection:
+        decision = (
+            await connection.execute(
+                select(Decision.__table__).where(Decision.report_id == content.report_id)
+            )
+        ).one()
+        queued = (
+            await connection.execute(select(outbox).where(outbox.c.id == decision.event_id))
+        ).one()
+    event = Envelope.from_bytes(queued.payload)
+    assert decided is not None
+    assert event.payload(RoutingDecided) == decided
+    assert (queued.subject, queued.headers) == (event.subject, {})
+    stored = dict(decision._mapping)
+    assert isinstance(stored.pop("id"), UUID)
+    trace = stored.pop("trace")
+    assert stored == {
+        "tenant_id": LEEUW,
+        "report_id": content.report_id,
+        "tracking_number": content.tracking_number,
+        "category_code": "graffiti",
+        "decided_at": DECIDED_AT,
+        "outcome": "new_case",
+        "duplicate_of_case_id": None,
+        "handed_over_from": SOIGNIES,
+        "departments": decided.departments,
+        "priority": decided.priority.value,
+        "confidentiality": decided.confidentiality.value,
+        "sla_business_days": decided.sla_business_days,
+        "rule_id": None,
+        "rule_name": "category defaults",
+        "explanation": decided.rule.explanation,
+        "event_id": event.id,
+    }
+    assert [tried["result"].split(":")[0] for tried in trace] == ["not matched"] * 3
+
+
+async def test_a_rule_whose_area_covers_the_report_wins(
+    fresh_routing: Any, square: Callable[[float, float, float], dict[str, Any]]
+) -> None:
+    zone = RuleBody(
+        name="Industrial zone",
+        categories=["graffiti"],
+        departments=["ENV"],
+        priority=Priority.HIGH,
+        sla_business_days=3,
+    )
+    area = {"type": "MultiPolygon", "coordinates": [square(*CENTRE, 0.001)["coordinates"]]}
+    async with tenant_transaction(fresh_routing.sessions, LEEUW) as session:
+        await replace_rules(session, LEEUW, [ValidRule(zone, area)])
+
+    async with tenant_transaction(fresh_routing.sessions, LEEUW) as session:
+        inside = await route_report(session, submitted(report(category="graffiti")), CONFIG)
+        outside = await route_report(
+            session, submitted(report(category="graffiti", where=(4.26, 50.78))), CONFIG
+        )
+
+    assert inside is not None
+    assert outside is not None
+    assert (inside.rule.name, inside.departments, inside.priority) == (
+        "Industrial zone",
+        ["ENV"],
+        Priority.HIGH,
+    )
+    assert "location inside the rule's area" in inside.rule.explanation
+    assert (outside.rule.name, outside.departments) == ("category defaults", ["CLEAN"])
+
+
+async def test_the_open_case_projection_finds_duplicates_while_the_case_is_open(
+    fresh_routing: Any,
+) -> None:
+    spot, now = (4.2350, 50.7750), datetime.now(UTC)
+    case_id = uuid7()
+    created = case_event(case_created(case_id, spot, now - timedelta(days=1)))
+    near = report(category="dirty_public_space", where=(spot[0] + 0.0002, spot[1]), at=now)
+    since = now - timedelta(days=30)
+
+    async with tenant_transaction(fresh_routing.sessions, LEEUW) as session:
+        await handle_case_event(session, created)
+        await handle_case_event(session, created)  # redelivered: changes nothing
+        while_new = await situation(session, near, since)
+        await handle_case_event(session, case_event(status_changed(case_id, CaseStatus.PLANNED)))
+        while_planned = await situation(session, near, since)
+        await handle_case_event(session, case_event(status_changed(case_id, CaseStatus.CLOSED)))
+        once_closed = await situation(session, near, since)
+        unknown = await set_status(session, uuid7(), CaseStatus.CLOSED.value)
+    async with tenant_transaction(fresh_routing.sessions, SOIGNIES) as session:
+        other_town = await set_status(session, case_id, CaseStatus.NEW.value)  # RLS: unknown
+
+    assert while_new.duplicate_of == case_id
+    assert while_planned.duplicate_of == case_id
+    assert once_closed.duplicate_of is None
+    assert (unknown, other_town) == (False, False)
+    async with tenant_transaction(fresh_routing.sessions, LEEUW) as session:
+        stored = await session.get(OpenCase, case_id)
+    assert stored is not None
+    assert stored.status == CaseStatus.CLOSED.value
+
+
+async def test_a_case_merged_into_another_stops_being_a_duplicate_target(
+    fresh_routing: Any,
+) -> None:
+    spot, now = (4.2300, 50.7800), datetime.now(UTC)
+    survivor, merged = uuid7(), uuid7()
+    merge = CaseMerged(
+        case_id=survivor, case_number="SPL-2026-000003", merged_case_id=merged, supporters=2,
+        merged_at=now,
+    )  # fmt: skip
+    near = report(category="dirty_public_space", where=(spot[0] + 0.0001, spot[1]), at=now)
+
+    async with tenant_transaction(fresh_routing.sessions, LEEUW) as session:
+        await handle_case_event(session, case_event(case_created(merged, spot, now)))
+        before = await situation(session, near, now - timedelta(days=1))
+        await handle_case_event(session, case_event(merge))
+        after = await situation(session, near, now - timedelta(days=1))
+
+    assert (before.duplicate_of, after.duplicate_of) == (merged, None)
+
+
+def case_created(case_id: UUID, spot: tuple[float, float], at: datetime) -> CaseCreated:
+    return CaseCreated(
+        case_id=case_id,
+        case_number="SPL-2026-000002",
+        report_id=uuid7(),
+        tracking_number="T-2",
+        created_at=at,
+        category_code="dirty_public_space",
+        location=GeoPoint(lon=spot[0], lat=spot[1]),
+        departments=["CLEAN"],
+        priority=Priority.NORMAL,
+        confidentiality=Confidentiality.PUBLIC,
+        status=CaseStatus.NEW,
+        due_at=at + timedelta(days=5),
+    )
+
+
+def status_changed(case_id: UUID, to: CaseStatus) -> CaseStatusChanged:
+    return CaseStatusChanged(
+        case_id=case_id,
+        case_number="SPL-2026-000002",
+        from_status=CaseStatus.NEW,
+        to_status=to,
+        actor=Actor(kind=ActorKind.SYSTEM),
+        changed_at=datetime.now(UTC),
+    )
+
+
+def case_event(payload: CaseCreated | CaseStatusChanged | CaseMerged) -> Envelope:
+    return Envelope.build(payload, tenant_id=LEEUW, correlation_id=uuid7())

@@ -13,6 +13,7 @@ from guichet_contracts.events.report import ReportContent
 from guichet_kit.db.driver import driver_connection
 from routing.models import Decision, Department
 from routing.models.open_case import OPEN_STATUSES
+from routing.rules.repository import RulesAtPoint, rules_at_point, rules_at_point_sql
 
 
 @dataclass(frozen=True)
@@ -61,9 +62,10 @@ class Situation:
     already_decided: bool
     category: CategoryDefaults | None
     duplicate_of: UUID | None
+    rules: RulesAtPoint
 
 
-_SITUATION = """
+_SITUATION = f"""
 SELECT EXISTS (SELECT 1 FROM routing.decision WHERE report_id = $1) AS decided,
        category.*,
        (SELECT open_case.case_id FROM routing.open_case
@@ -72,21 +74,24 @@ SELECT EXISTS (SELECT 1 FROM routing.decision WHERE report_id = $1) AS decided,
            AND open_case.created_at >= $5
            AND ST_DWithin(open_case.location, point.here, category.duplicate_radius_m)
          ORDER BY ST_Distance(open_case.location, point.here), open_case.created_at
-         LIMIT 1) AS duplicate_of
-FROM (SELECT ST_SetSRID(ST_MakePoint($3, $4), 4326)::geography AS here) AS point
+         LIMIT 1) AS duplicate_of,
+       {rules_at_point_sql("point.geom")} AS rules
+FROM (SELECT geom, geom::geography AS here
+      FROM ST_SetSRID(ST_MakePoint($3, $4), 4326) AS geom) AS point
 LEFT JOIN LATERAL (
     SELECT c.code, d.code AS department, c.default_priority, c.confidentiality,
            c.sla_business_days, c.duplicate_radius_m
     FROM routing.category AS c JOIN routing.department AS d ON d.id = c.default_department_id
     WHERE c.code = $2
 ) AS category ON true
-"""
+"""  # noqa: S608 (a constant subquery)
 
 
 async def situation(session: AsyncSession, report: ReportContent, since: datetime) -> Situation:
     """Whether the report was decided already, its category's defaults (None: unknown
-    category) and the closest open case of that category within the category's radius,
-    created since `since`: one statement, through the driver (ADR 0013)."""
+    category), the closest open case of that category within the category's radius created
+    since `since`, and the rules with those covering the report's point: one statement,
+    through the driver (ADR 0013)."""
     connection = await driver_connection(session)
     row = await connection.fetchrow(
         _SITUATION,
@@ -108,7 +113,9 @@ async def situation(session: AsyncSession, report: ReportContent, since: datetim
             sla_business_days=row["sla_business_days"],
             duplicate_radius_m=row["duplicate_radius_m"],
         )
-    return Situation(bool(row["decided"]), defaults, row["duplicate_of"])
+    return Situation(
+        bool(row["decided"]), defaults, row["duplicate_of"], rules_at_point(row["rules"])
+    )
 
 
 async def decision_for(session: AsyncSession, report_id: UUID) -> Decision | None:

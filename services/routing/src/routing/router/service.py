@@ -1,12 +1,13 @@
 """Deciding where a submitted report goes, and publishing the decision.
 
-The decision row and the `routing.decided` event are written in the consumer's transaction:
-both or neither. A report already decided (redelivery, replay with a new event id) is skipped,
+The decision row and the `routing.decided` event are written in the consumer's transaction,
+in one statement: both or neither. A report already decided (redelivery, replay with a new event id) is skipped,
 so each report gets exactly one decision.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,13 +20,12 @@ from guichet_contracts.events.report import ReportContent, ReportSubmitted
 from guichet_contracts.events.routing import MatchedRule, RoutingDecided
 from guichet_contracts.ids import uuid7
 from guichet_contracts.values import Confidentiality, Priority
-from guichet_kit.bus import Handler, add_to_outbox
-from guichet_kit.db.driver import insert_row
-from routing.models import Decision, outbox
+from guichet_kit.bus import Handler
+from routing.models import outbox
+from routing.outbox import change_and_queue
 from routing.router import repository
 from routing.router.repository import CategoryDefaults
 from routing.rules.engine import Match, ReportFacts, first_match
-from routing.rules.repository import rules_for_point
 
 logger = logging.getLogger(__name__)
 
@@ -67,17 +67,18 @@ async def route_report(
     if not category.known:
         logger.warning("report %s: category %s not in the directory, sent to %s to dispatch",
                        report.report_id, report.category_code, category.department)  # fmt: skip
-    rules, covering = await rules_for_point(session, report.location.lon, report.location.lat)
-    facts = ReportFacts(report.category_code, report.description, report.submitted_at, covering)
-    match = first_match(rules, facts)
+    facts = ReportFacts(
+        report.category_code, report.description, report.submitted_at, found.rules.covering
+    )
+    match = first_match(found.rules.rules, facts)
     decided = _decision(report, envelope.tenant_id, category, match, config.clock())
     if found.duplicate_of is not None:
         decided = decided.model_copy(
             update={"outcome": "duplicate", "duplicate_of_case_id": found.duplicate_of}
         )
     event = Envelope.following(envelope, decided)
-    await insert_row(session, Decision.__table__, _row(envelope.tenant_id, decided, match, event))
-    await add_to_outbox(session, outbox, event)
+    row = _row(envelope.tenant_id, decided, match, event)
+    await change_and_queue(session, _INSERT_DECISION, row, outbox, event)  # one round trip
     return decided
 
 
@@ -120,26 +121,37 @@ def _decision(
     )
 
 
+_INSERT_DECISION = """
+INSERT INTO routing.decision (
+    id, tenant_id, report_id, tracking_number, category_code, decided_at, outcome,
+    duplicate_of_case_id, handed_over_from, departments, priority, confidentiality,
+    sla_business_days, rule_id, rule_name, explanation, trace, event_id)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
+        ($17::text)::jsonb, $18)
+"""
+
+
 def _row(
     tenant_id: str, decided: RoutingDecided, match: Match, event: Envelope
-) -> dict[str, object]:
-    return {
-        "id": uuid7(),
-        "tenant_id": tenant_id,
-        "report_id": decided.report.report_id,
-        "tracking_number": decided.report.tracking_number,
-        "category_code": decided.report.category_code,
-        "decided_at": decided.decided_at,
-        "outcome": decided.outcome,
-        "duplicate_of_case_id": decided.duplicate_of_case_id,
-        "handed_over_from": decided.handed_over_from,
-        "departments": list(decided.departments),
-        "priority": decided.priority.value,
-        "confidentiality": decided.confidentiality.value,
-        "sla_business_days": decided.sla_business_days,
-        "rule_id": decided.rule.rule_id,
-        "rule_name": decided.rule.name,
-        "explanation": decided.rule.explanation,
-        "trace": list(match.trace),
-        "event_id": event.id,
-    }
+) -> tuple[object, ...]:
+    """The arguments of `_INSERT_DECISION`, in its column order."""
+    return (
+        uuid7(),
+        tenant_id,
+        decided.report.report_id,
+        decided.report.tracking_number,
+        decided.report.category_code,
+        decided.decided_at,
+        decided.outcome,
+        decided.duplicate_of_case_id,
+        decided.handed_over_from,
+        list(decided.departments),
+        decided.priority.value,
+        decided.confidentiality.value,
+        decided.sla_business_days,
+        decided.rule.rule_id,
+        decided.rule.name,
+        decided.rule.explanation,
+        json.dumps(list(match.trace)),
+        event.id,
+    )

@@ -7,6 +7,7 @@ condition that failed, so staff can see why a rule did not apply.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from uuid import UUID
@@ -83,7 +84,7 @@ class Match:
     trace: tuple[dict[str, str], ...]
 
 
-def first_match(rules: list[Rule], facts: ReportFacts) -> Match:
+def first_match(rules: Sequence[Rule], facts: ReportFacts) -> Match:
     folded = fold(facts.description)
     trace: list[dict[str, str]] = []
     for rule in rules:

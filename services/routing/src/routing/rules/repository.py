@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import time
 from typing import Any
 from uuid import UUID
 
-import asyncpg
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from guichet_contracts.ids import uuid7
-from guichet_kit.db.driver import driver_connection
 from routing.models import Category, Department, RoutingRule
 from routing.rules.engine import Rule, RuleAction, TimeWindow
 from routing.rules.validation import Directory, ValidRule
@@ -67,31 +67,45 @@ async def stored_rules(session: AsyncSession) -> list[tuple[RoutingRule, dict[st
     return [(rule, json.loads(area) if area else None) for rule, area in rows]
 
 
-async def rules_for_point(
-    session: AsyncSession, lon: float, lat: float
-) -> tuple[list[Rule], frozenset[UUID]]:
-    """Rules in evaluation order, and the ids of those whose area covers the point (run for
-    every report: through the driver, ADR 0013)."""
-    connection = await driver_connection(session)
-    rows = await connection.fetch(_RULES_FOR_POINT, lon, lat)
-    return [_rule(row) for row in rows], frozenset(row["id"] for row in rows if row["covers"])
+@dataclass(frozen=True)
+class RulesAtPoint:
+    """The tenant's rules in evaluation order, and the ids of those whose area covers the
+    report's point."""
+
+    rules: tuple[Rule, ...]
+    covering: frozenset[UUID]
 
 
-_RULES_FOR_POINT = (
-    "SELECT id, name, department_codes, priority, sla_business_days, confidentiality, "
-    "category_codes, area IS NOT NULL AS has_area, weekdays, start_time, end_time, keywords, "
-    "CASE WHEN area IS NULL THEN NULL "
-    "ELSE ST_Covers(area, ST_SetSRID(ST_MakePoint($1, $2), 4326)) END AS covers "
-    "FROM routing.routing_rule ORDER BY position"
-)
+def rules_at_point_sql(point: str) -> str:
+    """A scalar subquery: the tenant's rules in evaluation order as JSON text, each saying
+    whether its area covers `point` (an SQL geometry, SRID 4326); read by `rules_at_point`.
+    Routing reads it with the report's situation, in one statement (ADR 0013)."""
+    return f"""(
+    SELECT coalesce(json_agg(rule ORDER BY rule.position), '[]')::text
+    FROM (SELECT id, position, name, department_codes, priority, sla_business_days,
+                 confidentiality, category_codes, area IS NOT NULL AS has_area, weekdays,
+                 start_time, end_time, keywords,
+                 coalesce(ST_Covers(area, {point}), false) AS covers
+          FROM routing.routing_rule) AS rule)"""  # noqa: S608 (`point`: SQL of the caller)
 
 
-def _rule(row: asyncpg.Record) -> Rule:
+def rules_at_point(value: str) -> RulesAtPoint:
+    """What `rules_at_point_sql` selected."""
+    rows = json.loads(value)
+    return RulesAtPoint(
+        tuple(_rule(row) for row in rows),
+        frozenset(UUID(row["id"]) for row in rows if row["covers"]),
+    )
+
+
+def _rule(row: dict[str, Any]) -> Rule:
     window = None
     if row["weekdays"] or row["start_time"] is not None:
-        window = TimeWindow(frozenset(row["weekdays"]), row["start_time"], row["end_time"])
+        window = TimeWindow(
+            frozenset(row["weekdays"]), _time(row["start_time"]), _time(row["end_time"])
+        )
     return Rule(
-        id=row["id"],
+        id=UUID(row["id"]),
         name=row["name"],
         action=RuleAction(
             departments=tuple(row["department_codes"]),
@@ -104,3 +118,7 @@ def _rule(row: asyncpg.Record) -> Rule:
         window=window,
         keywords=tuple(row["keywords"]),
     )
+
+
+def _time(value: str | None) -> time | None:
+    return None if value is None else time.fromisoformat(value)
