@@ -11,39 +11,28 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any
+from functools import cache
 from uuid import UUID
 
+import asyncpg
 import nats.errors
 from nats.js import JetStreamContext
 from nats.js.api import PubAck
-from sqlalchemy import (
-    ARRAY,
-    Interval,
-    Table,
-    Uuid,
-    any_,
-    bindparam,
-    delete,
-    func,
-    select,
-    text,
-    update,
-)
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy import Table
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from guichet_kit.bus.backoff import backoff_delay
 from guichet_kit.bus.outbox import notify_channel
+from guichet_kit.db.driver import pooled_driver_connection
+from guichet_kit.db.identifiers import checked_identifier
 
 logger = logging.getLogger(__name__)
 
 MSG_ID_HEADER = "Nats-Msg-Id"
-_ASYNC_COMMIT = text("SET LOCAL synchronous_commit = off")
-_ids = bindparam("ids", type_=ARRAY(Uuid(as_uuid=True)))
 _ERROR_MAX_LENGTH = 1000
 
 
@@ -54,6 +43,43 @@ class _Pending:
     payload: bytes
     headers: dict[str, str]
     attempts: int
+
+
+@dataclass(frozen=True)
+class _Failure:
+    id: UUID
+    error: str
+    delay: float  # seconds before the row is tried again
+
+
+@dataclass(frozen=True)
+class _Statements:
+    claim: str
+    delete: str
+    retry_later: str
+
+
+@cache
+def _statements(table: Table) -> _Statements:
+    name = f"{checked_identifier(table.schema)}.{table.name}" if table.schema else table.name
+    return _Statements(
+        claim=(
+            f"SELECT id, subject, payload, headers::text, attempts FROM {name} "  # noqa: S608
+            "WHERE available_at <= now() ORDER BY created_at, id LIMIT $1 FOR UPDATE SKIP LOCKED"
+        ),
+        # Losing this commit in a crash only means republishing rows JetStream will drop as
+        # duplicates: no need to wait for the WAL flush (set in the same round trip).
+        delete=(
+            f"WITH gone AS (DELETE FROM {name} WHERE id = ANY($1::uuid[])) "  # noqa: S608
+            "SELECT set_config('synchronous_commit', 'off', true)"
+        ),
+        retry_later=(
+            f"UPDATE {name} AS o SET attempts = o.attempts + 1, last_error = f.error, "  # noqa: S608
+            "available_at = now() + make_interval(secs => f.delay) "
+            "FROM unnest($1::uuid[], $2::text[], $3::float8[]) AS f(id, error, delay) "
+            "WHERE o.id = f.id"
+        ),
+    )
 
 
 @dataclass
@@ -138,29 +164,20 @@ class OutboxRelay:
             await asyncio.wait_for(self._wake.wait(), timeout=seconds)
 
     async def relay_once(self) -> tuple[int, bool]:
-        """Claim, publish and settle one batch in one transaction.
-        Returns (rows claimed, whether every publish was acknowledged)."""
-        async with self._engine.begin() as conn:
-            rows = await self._claim(conn)
+        """Claim, publish and settle one batch in one transaction (on the driver: this runs
+        for every batch of every service). Returns (rows claimed, whether every publish was
+        acknowledged)."""
+        statements = _statements(self._table)
+        async with pooled_driver_connection(self._engine) as conn, conn.transaction():
+            rows = [
+                _Pending(row[0], row[1], row[2], json.loads(row[3]), row[4])
+                for row in await conn.fetch(statements.claim, self._batch_size)
+            ]
             if not rows:
                 return 0, True
             results = await self._publish(rows)
-            # Losing this commit in a crash only means republishing rows JetStream will
-            # drop as duplicates: no need to wait for the WAL flush.
-            await conn.execute(_ASYNC_COMMIT)
-            await self._settle(conn, rows, results)
+            await self._settle(conn, statements, rows, results)
         return len(rows), all(not isinstance(r, BaseException) for r in results)
-
-    async def _claim(self, conn: AsyncConnection) -> list[_Pending]:
-        t = self._table
-        query = (
-            select(t.c.id, t.c.subject, t.c.payload, t.c.headers, t.c.attempts)
-            .where(t.c.available_at <= func.now())
-            .order_by(t.c.created_at, t.c.id)
-            .limit(self._batch_size)
-            .with_for_update(skip_locked=True)
-        )
-        return [_Pending(*row) for row in await conn.execute(query)]
 
     async def _publish(self, rows: Sequence[_Pending]) -> list[PubAck | BaseException]:
         """Send every row without waiting, then wait up to `publish_timeout` for all the
@@ -187,37 +204,33 @@ class OutboxRelay:
 
     async def _settle(
         self,
-        conn: AsyncConnection,
+        conn: asyncpg.Connection,
+        statements: _Statements,
         rows: Sequence[_Pending],
         results: list[PubAck | BaseException],
     ) -> None:
         done: list[UUID] = []
-        failed: list[dict[str, Any]] = []
+        failed: list[_Failure] = []
         for row, result in zip(rows, results, strict=True):
             if isinstance(result, BaseException):
                 failed.append(self._failure(row, result))
             else:
                 done.append(row.id)
                 self.stats.duplicates += bool(result.duplicate)
-        t = self._table
         if done:
-            await conn.execute(delete(t).where(t.c.id == any_(_ids)), {"ids": done})
+            await conn.execute(statements.delete, done)
         if failed:
             await conn.execute(
-                update(t)
-                .where(t.c.id == bindparam("row_id"))
-                .values(
-                    attempts=t.c.attempts + 1,
-                    last_error=bindparam("error"),
-                    available_at=func.now() + bindparam("delay", type_=Interval),
-                ),
-                failed,
+                statements.retry_later,
+                [f.id for f in failed],
+                [f.error for f in failed],
+                [f.delay for f in failed],
             )
             logger.warning(
                 "outbox publish failed for %d of %d rows, first error: %s",
                 len(failed),
                 len(rows),
-                failed[0]["error"],
+                failed[0].error,
             )
         self.stats.published += len(done)
         self.stats.failed += len(failed)
@@ -225,10 +238,9 @@ class OutboxRelay:
     def _retry_delay(self, attempt: int) -> float:
         return backoff_delay(attempt, base=self._retry_base, cap=self._retry_cap)
 
-    def _failure(self, row: _Pending, exc: BaseException) -> dict[str, Any]:
-        delay = self._retry_delay(row.attempts)
+    def _failure(self, row: _Pending, exc: BaseException) -> _Failure:
         error = f"{type(exc).__name__}: {exc}"[:_ERROR_MAX_LENGTH]
-        return {"row_id": row.id, "error": error, "delay": timedelta(seconds=delay)}
+        return _Failure(row.id, error, self._retry_delay(row.attempts))
 
     async def _listen_forever(self) -> None:
         """Hold a LISTEN connection; re-open it (with backoff) whenever it drops."""
