@@ -15,7 +15,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from cases.creation.service import create_case
+from cases.creation.new_case import create_case
 from cases.directory import repository as directory
 from cases.models.case import Case
 from cases.models.case_history import CaseHistory
@@ -62,7 +62,7 @@ async def test_numbers_run_per_municipality_and_year(
     next_year = datetime(year + 1, 2, 1, 9, tzinfo=UTC)
     async with tenant_transaction(sessions, nis) as session:
         decided = make_decision(nis).payload(RoutingDecided)
-        case = await create_case(session, nis, decided, created_at=next_year)
+        case = await create_case(session, nis, decided, prefix, created_at=next_year)
     assert case.number == format_number(prefix, year + 1, 1)
 
 
@@ -91,7 +91,8 @@ async def test_a_rolled_back_creation_gives_its_number_back(
 
     async def create_then_fail() -> None:
         async with tenant_transaction(sessions, nis) as session:
-            case = await create_case(session, nis, make_decision(nis).payload(RoutingDecided))
+            decided = make_decision(nis).payload(RoutingDecided)
+            case = await create_case(session, nis, decided, prefix)
             taken.append(case.number)
             raise RuntimeError("abort")
 
@@ -164,13 +165,13 @@ async def test_unique_report_is_enforced_by_the_database(
     make_decision: Callable[..., Envelope],
     new_town: tuple[str, str],
 ) -> None:
-    nis, _ = new_town
+    nis, prefix = new_town
     decided = make_decision(nis).payload(RoutingDecided)
 
     async def create_twice() -> None:
         async with tenant_transaction(sessions, nis) as session:
-            await create_case(session, nis, decided)
-            await create_case(session, nis, decided)
+            await create_case(session, nis, decided, prefix)
+            await create_case(session, nis, decided, prefix)
 
     with pytest.raises(asyncpg.UniqueViolationError, match="case_report_id_key"):
         await create_twice()

@@ -10,13 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cases.models.case_history import CaseHistory
+from cases.store.combined import Row, table_of
 from guichet_contracts.ids import uuid7
 from guichet_contracts.values import Actor, CaseStatus
 from guichet_kit.db.driver import insert_row
 
 
-async def record(
-    session: AsyncSession,
+def entry(
     *,
     tenant_id: str,
     case_id: uuid.UUID,
@@ -26,7 +26,7 @@ async def record(
     from_status: CaseStatus | None = None,
     to_status: CaseStatus | None = None,
     details: dict[str, Any] | None = None,
-) -> None:
+) -> Row:
     row = {
         "id": uuid7(),
         "tenant_id": tenant_id,
@@ -40,7 +40,12 @@ async def record(
         "to_status": to_status.value if to_status else None,
         "details": details or {},
     }
-    await insert_row(session, CaseHistory.__table__, row)  # every case change: the driver
+    return Row(table_of(CaseHistory), row)
+
+
+async def record(session: AsyncSession, row: Row) -> None:
+    """An `entry` alone (a new case writes its entry with its other rows, in one statement)."""
+    await insert_row(session, row.table, row.values)  # every case change: the driver
 
 
 async def entries(session: AsyncSession, case_id: uuid.UUID) -> list[CaseHistory]:

@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from cases.models.case import Case
 from cases.models.case_note import CaseNote
 from cases.models.case_supporter import CaseSupporter
-from guichet_kit.db.driver import driver_connection
 
 
 async def by_id(session: AsyncSession, case_id: uuid.UUID, *, lock: bool = False) -> Case | None:
@@ -35,18 +34,6 @@ async def lock_numbers(session: AsyncSession, numbers: Sequence[str]) -> dict[st
         select(Case).where(Case.number.in_(list(numbers))).order_by(Case.id).with_for_update()
     )
     return {case.number: case for case in (await session.execute(statement)).scalars()}
-
-
-_REPORT_KNOWN = (
-    'SELECT EXISTS (SELECT 1 FROM cases."case" WHERE report_id = $1) '
-    "OR EXISTS (SELECT 1 FROM cases.case_supporter WHERE report_id = $1)"
-)
-
-
-async def report_known(session: AsyncSession, report_id: uuid.UUID) -> bool:
-    """True when the report already opened a case or supports one."""
-    connection = await driver_connection(session)  # once per routed report
-    return bool(await connection.fetchval(_REPORT_KNOWN, report_id))
 
 
 async def location(session: AsyncSession, case_id: uuid.UUID) -> tuple[float, float]:

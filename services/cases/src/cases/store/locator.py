@@ -9,30 +9,28 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cases.models.case_locator import CaseLocator
-from guichet_kit.db.driver import driver_connection
-
-_ADD = (
-    "INSERT INTO cases.case_locator "
-    "(tracking_number, tenant_id, report_id, token_hash, reporter_subject) "
-    "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (report_id) DO NOTHING"
-)
+from cases.store.combined import Row, table_of
 
 
-async def add(
-    session: AsyncSession,
+def row(
     *,
     tracking_number: str,
     tenant_id: str,
     report_id: uuid.UUID,
     token_hash: bytes | None,
     reporter_subject: str | None,
-) -> None:
-    """Idempotent for the same report; a tracking number already given to another report
-    fails (unique key), which the consumer retries and finally dead-letters."""
-    connection = await driver_connection(session)  # once per routed report (ADR 0013)
-    await connection.execute(
-        _ADD, tracking_number, tenant_id, report_id, token_hash, reporter_subject
-    )
+) -> Row:
+    """Written with each case or supporter (`cases.store.combined`). Idempotent for the same
+    report; a tracking number already given to another report fails (unique key), which the
+    consumer retries and finally dead-letters."""
+    values = {
+        "tracking_number": tracking_number,
+        "tenant_id": tenant_id,
+        "report_id": report_id,
+        "token_hash": token_hash,
+        "reporter_subject": reporter_subject,
+    }
+    return Row(table_of(CaseLocator), values, suffix="ON CONFLICT (report_id) DO NOTHING")
 
 
 async def find(session: AsyncSession, tracking_number: str) -> CaseLocator | None:

@@ -103,14 +103,16 @@ async def transition(
             details[key] = value
     await history.record(
         session,
-        tenant_id=case.tenant_id,
-        case_id=case.id,
-        at=at,
-        action="reopened" if move.is_reopen else "status_changed",
-        actor=actor,
-        from_status=move.source,
-        to_status=move.target,
-        details=details,
+        history.entry(
+            tenant_id=case.tenant_id,
+            case_id=case.id,
+            at=at,
+            action="reopened" if move.is_reopen else "status_changed",
+            actor=actor,
+            from_status=move.source,
+            to_status=move.target,
+            details=details,
+        ),
     )
     payload = CaseStatusChanged(
         case_id=case.id,
@@ -154,12 +156,14 @@ async def merge_into(
     await session.flush()
     await history.record(
         session,
-        tenant_id=target.tenant_id,
-        case_id=target.id,
-        at=at,
-        action="merged",
-        actor=actor,
-        details={"merged_case": source.number, "supporters": target.supporters},
+        history.entry(
+            tenant_id=target.tenant_id,
+            case_id=target.id,
+            at=at,
+            action="merged",
+            actor=actor,
+            details={"merged_case": source.number, "supporters": target.supporters},
+        ),
     )
     payload = CaseMerged(
         case_id=target.id,
@@ -199,17 +203,19 @@ async def assign(session: AsyncSession, case: Case, assignment: Assignment, acto
     case.updated_at = at
     await history.record(
         session,
-        tenant_id=case.tenant_id,
-        case_id=case.id,
-        at=at,
-        action="assigned",
-        actor=actor,
-        details={
-            "previous": previous,
-            "department": assignment.department,
-            "team": assignment.team,
-            "assignee": assignment.assignee_subject,
-        },
+        history.entry(
+            tenant_id=case.tenant_id,
+            case_id=case.id,
+            at=at,
+            action="assigned",
+            actor=actor,
+            details={
+                "previous": previous,
+                "department": assignment.department,
+                "team": assignment.team,
+                "assignee": assignment.assignee_subject,
+            },
+        ),
     )
     payload = CaseAssigned(
         case_id=case.id,
@@ -277,12 +283,14 @@ async def add_note(
         details["attachments"] = [str(row.id) for row in rows]
     await history.record(
         session,
-        tenant_id=case.tenant_id,
-        case_id=case.id,
-        at=at,
-        action="note_added",
-        actor=actor,
-        details=details,
+        history.entry(
+            tenant_id=case.tenant_id,
+            case_id=case.id,
+            at=at,
+            action="note_added",
+            actor=actor,
+            details=details,
+        ),
     )
     public = visibility == "public"
     payload = CaseCommented(
