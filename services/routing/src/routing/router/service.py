@@ -1,8 +1,8 @@
 """Deciding where a submitted report goes, and publishing the decision.
 
 The decision row and the `routing.decided` event are written in the consumer's transaction,
-in one statement: both or neither. A report already decided (redelivery, replay with a new event id) is skipped,
-so each report gets exactly one decision.
+in one statement: both or neither. A report already decided (redelivery, replay with a new
+event id) is skipped, so each report gets exactly one decision.
 """
 
 from __future__ import annotations
