@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 
@@ -13,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import registry
 
 from guichet_kit.db import create_session_factory
-from guichet_kit.db.driver import insert_row, pooled_driver_connection
+from guichet_kit.db.driver import Row, insert_row, insert_rows, pooled_driver_connection
 from guichet_testing.database import TestDatabase
 
 SCHEMA = "kit_driver"
@@ -128,3 +129,33 @@ async def test_pooled_driver_connection_commits_each_statement_and_returns_clean
             )
     async with engine.connect() as other:  # another connection sees it: it was committed
         assert (await other.execute(select(case.c.total).where(case.c.id == case_id))).scalar() == 1
+
+
+async def test_insert_rows_writes_every_row_in_one_statement_and_notifies_on_commit(
+    engine: AsyncEngine,
+) -> None:
+    case_id, note_id = uuid.uuid4(), uuid.uuid4()
+    heard: asyncio.Queue[str] = asyncio.Queue()
+
+    def hear(*args: object) -> None:
+        heard.put_nowait(str(args[2]))
+
+    async with pooled_driver_connection(engine) as listener:
+        await listener.add_listener("kit_driver_rows", hear)
+        sessions = create_session_factory(engine)
+        async with sessions() as session, session.begin():
+            rows = [
+                Row(case, {"id": case_id, "details": {"k": "v"}, "x": 4}, {"total": ":x::int"}),
+                Row(note, {"id": note_id, "case_id": case_id}),  # its foreign key: the first row
+            ]
+            await insert_rows(session, rows, notify="kit_driver_rows")
+            await asyncio.sleep(0.2)
+            assert heard.empty()  # not before the commit
+        assert await asyncio.wait_for(heard.get(), 5) == "kit_driver_rows"
+        await listener.remove_listener("kit_driver_rows", hear)
+    async with engine.connect() as conn:
+        stored = (
+            await conn.execute(select(case.c.details, case.c.total).where(case.c.id == case_id))
+        ).one()
+        notes = (await conn.execute(select(note.c.id).where(note.c.case_id == case_id))).scalars()
+        assert (stored.details, stored.total, list(notes)) == ({"k": "v"}, 4, [note_id])

@@ -1,5 +1,5 @@
 """Queueing the case events in the outbox of the current transaction (a routed report queues
-its event with its rows in one statement: `cases.store.combined`)."""
+its event with its rows in one statement: `guichet_kit.bus.write_with_event`)."""
 
 from __future__ import annotations
 

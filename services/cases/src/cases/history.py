@@ -10,10 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cases.models.case_history import CaseHistory
-from cases.store.combined import Row, table_of
 from guichet_contracts.ids import uuid7
 from guichet_contracts.values import Actor, CaseStatus
-from guichet_kit.db.driver import insert_row
+from guichet_kit.db.driver import Row, insert_row, table_of
 
 
 def entry(

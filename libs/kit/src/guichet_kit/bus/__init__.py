@@ -10,7 +10,13 @@ from guichet_kit.bus.connection import NatsConnection, NotConnectedError
 from guichet_kit.bus.consumer import ConsumerSpec, EventConsumer, Handler, InvalidEventError
 from guichet_kit.bus.deadletter import DL_HEADER_PREFIX, DeadLetter
 from guichet_kit.bus.inbox import claim, inbox_table, prune_inbox
-from guichet_kit.bus.outbox import add_to_outbox, notify_channel, outbox_table
+from guichet_kit.bus.outbox import (
+    add_to_outbox,
+    notify_channel,
+    outbox_row,
+    outbox_table,
+    write_with_event,
+)
 from guichet_kit.bus.platform_streams import (
     CASES_STREAM,
     DIRECTORY_STREAM,
@@ -56,6 +62,8 @@ __all__ = [
     "event_filter",
     "inbox_table",
     "notify_channel",
+    "outbox_row",
     "outbox_table",
     "prune_inbox",
+    "write_with_event",
 ]

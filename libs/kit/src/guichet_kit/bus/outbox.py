@@ -7,9 +7,7 @@ Infrastructure table: no tenant RLS (the relay reads every tenant's rows).
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
-from functools import cache
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy import (
     Column,
@@ -27,8 +25,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from guichet_contracts.envelope import Envelope
-from guichet_kit.db.driver import driver_connection
-from guichet_kit.db.identifiers import checked_identifier
+from guichet_kit.db.driver import Row, insert_rows
 
 OUTBOX_TABLE = "outbox"
 
@@ -59,33 +56,39 @@ def notify_channel(table: Table) -> str:
     return f"{table.schema or 'public'}.{table.name}"
 
 
+def outbox_row(table: Table, envelope: Envelope, headers: Mapping[str, str] | None = None) -> Row:
+    """The outbox row of `envelope`, to write with other rows (`write_with_event`)."""
+    values = {
+        "id": envelope.id,
+        "subject": envelope.subject,
+        "payload": envelope.to_bytes(),
+        "headers": dict(headers or {}),
+    }
+    return Row(table, values)
+
+
 async def add_to_outbox(
     session: AsyncSession,
     table: Table,
     envelope: Envelope,
     headers: Mapping[str, str] | None = None,
 ) -> None:
-    """Queue `envelope` in the caller's transaction (never commits), straight through the
-    driver (`guichet_kit.db.driver`): this runs for every event produced.
+    """Queue `envelope` in the caller's transaction (never commits)."""
+    await write_with_event(session, (), table, envelope, headers)
 
-    Insert and NOTIFY go in one statement; PostgreSQL delivers the notification only if
-    the transaction commits, which wakes the relay within a millisecond or two.
+
+async def write_with_event(
+    session: AsyncSession,
+    rows: Sequence[Row],
+    table: Table,
+    envelope: Envelope,
+    headers: Mapping[str, str] | None = None,
+) -> None:
+    """Insert `rows` and queue `envelope` in the outbox `table`, in the caller's transaction
+    and in one statement through the driver (ADR 0014).
+
+    The NOTIFY goes in the same statement; PostgreSQL delivers it only if the transaction
+    commits, which wakes the relay within a millisecond or two.
     """
-    connection = await driver_connection(session)
-    await connection.execute(
-        _insert_and_notify(table),
-        envelope.id,
-        envelope.subject,
-        envelope.to_bytes(),
-        json.dumps(dict(headers or {})),
-        notify_channel(table),
-    )
-
-
-@cache
-def _insert_and_notify(table: Table) -> str:
-    name = f"{checked_identifier(table.schema)}.{OUTBOX_TABLE}" if table.schema else OUTBOX_TABLE
-    return (
-        f"WITH queued AS (INSERT INTO {name} (id, subject, payload, headers) "  # noqa: S608
-        "VALUES ($1, $2, $3, ($4::text)::jsonb)) SELECT pg_notify($5, '')"
-    )
+    written = [*rows, outbox_row(table, envelope, headers)]
+    await insert_rows(session, written, notify=notify_channel(table))

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 import asyncpg
 from sqlalchemy import JSON, FromClause, Table, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+from sqlalchemy.orm import DeclarativeBase
 
 from guichet_kit.db.identifiers import checked_identifier
 
@@ -75,39 +77,87 @@ async def _raw(connection: AsyncConnection) -> asyncpg.Connection:
     return raw
 
 
+@dataclass(frozen=True)
+class Row:
+    """One INSERT. `values` by name: the table's columns (JSON ones encoded here) and the
+    parameters of `expressions`, SQL for further columns over the values by name (e.g.
+    ``{"location": "ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)"}`` with ``lon`` and ``lat``
+    in `values` but not columns of the table); `suffix` follows the VALUES (an ON CONFLICT)."""
+
+    table: Table
+    values: Mapping[str, Any]
+    expressions: Mapping[str, str] = field(default_factory=dict)
+    suffix: str = ""
+
+
+def table_of(model: type[DeclarativeBase]) -> Table:
+    table = model.__table__
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not mapped to a table")
+    return table
+
+
 async def insert_row(
     session: AsyncSession,
     table: FromClause,
     values: Mapping[str, Any],
     expressions: Mapping[str, str] | None = None,
 ) -> None:
-    """INSERT one row through the driver. `expressions` are SQL for further columns, over
-    the row's parameters by name (e.g. ``{"location": "ST_SetSRID(ST_MakePoint(:lon,
-    :lat), 4326)"}`` with ``lon`` and ``lat`` in `values` but not columns of the table)."""
+    """INSERT one row through the driver (see `Row`)."""
     if not isinstance(table, Table):
         raise TypeError(f"insert_row needs a table, not {type(table).__name__}")
-    extra = dict(expressions or {})
-    statement, order = _insert_statement(table, tuple(values), tuple(extra.items()))
+    await insert_rows(session, [Row(table, values, dict(expressions or {}))])
+
+
+async def insert_rows(
+    session: AsyncSession, rows: Sequence[Row], notify: str | None = None
+) -> None:
+    """INSERT `rows` in one statement through the driver (each row a data-modifying CTE),
+    then wake `notify`'s listeners when the transaction commits."""
+    statement = _statement(tuple(_shape(row) for row in rows), notify is not None)
+    arguments = [
+        _argument(row.table, name, value) for row in rows for name, value in row.values.items()
+    ]
+    if notify is not None:
+        arguments.append(notify)
     connection = await driver_connection(session)
-    await connection.execute(statement, *(_argument(table, name, values[name]) for name in order))
+    await connection.execute(statement, *arguments)
+
+
+_Shape = tuple[Table, tuple[str, ...], tuple[tuple[str, str], ...], str]
+
+
+def _shape(row: Row) -> _Shape:
+    return row.table, tuple(row.values), tuple(row.expressions.items()), row.suffix
 
 
 @cache
-def _insert_statement(
-    table: Table, names: tuple[str, ...], expressions: tuple[tuple[str, str], ...]
-) -> tuple[str, tuple[str, ...]]:
-    """The SQL (with $n placeholders) and the order of its arguments."""
-    order = tuple(names)
-    placeholders = {name: f"${i}" for i, name in enumerate(order, start=1)}
-    columns = [name for name in order if name in table.c]
-    sql_values = [_placeholder(table, name, placeholders[name]) for name in columns]
+def _statement(shapes: tuple[_Shape, ...], notify: bool) -> str:
+    """The SQL, its $n placeholders in the order of the rows' values (the channel last)."""
+    inserts: list[str] = []
+    used = 0
+    for shape in shapes:
+        inserts.append(_insert(shape, used))
+        used += len(shape[1])
+    last = f"SELECT pg_notify(${used + 1}, '')" if notify else inserts.pop()
+    if not inserts:
+        return last
+    ctes = ", ".join(f"w{index} AS ({insert})" for index, insert in enumerate(inserts))
+    return f"WITH {ctes} {last}"
+
+
+def _insert(shape: _Shape, used: int) -> str:
+    table, names, expressions, suffix = shape
+    placeholders = {name: f"${used + i}" for i, name in enumerate(names, start=1)}
+    columns = [name for name in names if name in table.c]
+    values = [_placeholder(table, name, placeholders[name]) for name in columns]
     for column, expression in expressions:
         columns.append(column)
-        sql_values.append(_PARAMETER.sub(lambda m: placeholders[m.group(1)], expression))
-    targets = ", ".join(_quoted(column) for column in columns)
-    name = ".".join(_quoted(part) for part in (table.schema, table.name) if part)
-    statement = f"INSERT INTO {name} ({targets}) VALUES ({', '.join(sql_values)})"  # noqa: S608
-    return statement, order
+        values.append(_PARAMETER.sub(lambda m: placeholders[m.group(1)], expression))
+    target = ".".join(_quoted(part) for part in (table.schema, table.name) if part)
+    names_sql = ", ".join(_quoted(column) for column in columns)
+    insert = f"INSERT INTO {target} ({names_sql}) VALUES ({', '.join(values)})"  # noqa: S608
+    return f"{insert} {suffix}" if suffix else insert
 
 
 def _quoted(identifier: str) -> str:

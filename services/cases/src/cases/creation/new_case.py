@@ -15,12 +15,13 @@ from cases.creation.reporter import contactable, locator_row, token_hash
 from cases.models import outbox
 from cases.models.case import Case
 from cases.sla import add_business_days
-from cases.store.combined import Row, table_of, write_with_event
 from guichet_contracts.envelope import Envelope
 from guichet_contracts.events.case import CaseCreated
 from guichet_contracts.events.routing import RoutingDecided
 from guichet_contracts.ids import uuid7
 from guichet_contracts.values import CaseStatus
+from guichet_kit.bus import write_with_event
+from guichet_kit.db.driver import Row, table_of
 
 _POINT = "ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)"
 

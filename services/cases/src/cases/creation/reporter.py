@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from cases.store import locator
-from cases.store.combined import Row
 from guichet_contracts.events.report import ReportContent, Reporter
+from guichet_kit.db.driver import Row
 
 
 def contactable(reporter: Reporter) -> bool:

@@ -15,12 +15,13 @@ from cases.models import outbox
 from cases.models.case import Case
 from cases.models.case_supporter import CaseSupporter
 from cases.store import cases as store
-from cases.store.combined import Row, table_of, write_with_event
 from guichet_contracts.envelope import Envelope
 from guichet_contracts.events.case import CaseMerged
 from guichet_contracts.events.report import ReportContent
 from guichet_contracts.ids import uuid7
 from guichet_contracts.values import CaseStatus
+from guichet_kit.bus import write_with_event
+from guichet_kit.db.driver import Row, table_of
 
 MAX_DUPLICATE_HOPS = 5
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cases.models.case_locator import CaseLocator
-from cases.store.combined import Row, table_of
+from guichet_kit.db.driver import Row, table_of
 
 
 def row(
@@ -20,9 +20,9 @@ def row(
     token_hash: bytes | None,
     reporter_subject: str | None,
 ) -> Row:
-    """Written with each case or supporter (`cases.store.combined`). Idempotent for the same
-    report; a tracking number already given to another report fails (unique key), which the
-    consumer retries and finally dead-letters."""
+    """Written with each case or supporter (`guichet_kit.bus.write_with_event`). Idempotent
+    for the same report; a tracking number already given to another report fails (unique
+    key), which the consumer retries and finally dead-letters."""
     values = {
         "tracking_number": tracking_number,
         "tenant_id": tenant_id,

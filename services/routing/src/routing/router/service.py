@@ -7,7 +7,6 @@ event id) is skipped, so each report gets exactly one decision.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,9 +19,9 @@ from guichet_contracts.events.report import ReportContent, ReportSubmitted
 from guichet_contracts.events.routing import MatchedRule, RoutingDecided
 from guichet_contracts.ids import uuid7
 from guichet_contracts.values import Confidentiality, Priority
-from guichet_kit.bus import Handler
-from routing.models import outbox
-from routing.outbox import change_and_queue
+from guichet_kit.bus import Handler, write_with_event
+from guichet_kit.db.driver import Row, table_of
+from routing.models import Decision, outbox
 from routing.router import repository
 from routing.router.repository import CategoryDefaults
 from routing.rules.engine import Match, ReportFacts, first_match
@@ -78,7 +77,7 @@ async def route_report(
         )
     event = Envelope.following(envelope, decided)
     row = _row(envelope.tenant_id, decided, match, event)
-    await change_and_queue(session, _INSERT_DECISION, row, outbox, event)  # one round trip
+    await write_with_event(session, [row], outbox, event)  # one round trip
     return decided
 
 
@@ -121,37 +120,25 @@ def _decision(
     )
 
 
-_INSERT_DECISION = """
-INSERT INTO routing.decision (
-    id, tenant_id, report_id, tracking_number, category_code, decided_at, outcome,
-    duplicate_of_case_id, handed_over_from, departments, priority, confidentiality,
-    sla_business_days, rule_id, rule_name, explanation, trace, event_id)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
-        ($17::text)::jsonb, $18)
-"""
-
-
-def _row(
-    tenant_id: str, decided: RoutingDecided, match: Match, event: Envelope
-) -> tuple[object, ...]:
-    """The arguments of `_INSERT_DECISION`, in its column order."""
-    return (
-        uuid7(),
-        tenant_id,
-        decided.report.report_id,
-        decided.report.tracking_number,
-        decided.report.category_code,
-        decided.decided_at,
-        decided.outcome,
-        decided.duplicate_of_case_id,
-        decided.handed_over_from,
-        list(decided.departments),
-        decided.priority.value,
-        decided.confidentiality.value,
-        decided.sla_business_days,
-        decided.rule.rule_id,
-        decided.rule.name,
-        decided.rule.explanation,
-        json.dumps(list(match.trace)),
-        event.id,
-    )
+def _row(tenant_id: str, decided: RoutingDecided, match: Match, event: Envelope) -> Row:
+    values = {
+        "id": uuid7(),
+        "tenant_id": tenant_id,
+        "report_id": decided.report.report_id,
+        "tracking_number": decided.report.tracking_number,
+        "category_code": decided.report.category_code,
+        "decided_at": decided.decided_at,
+        "outcome": decided.outcome,
+        "duplicate_of_case_id": decided.duplicate_of_case_id,
+        "handed_over_from": decided.handed_over_from,
+        "departments": list(decided.departments),
+        "priority": decided.priority.value,
+        "confidentiality": decided.confidentiality.value,
+        "sla_business_days": decided.sla_business_days,
+        "rule_id": decided.rule.rule_id,
+        "rule_name": decided.rule.name,
+        "explanation": decided.rule.explanation,
+        "trace": list(match.trace),
+        "event_id": event.id,
+    }
+    return Row(table_of(Decision), values)
