@@ -7,9 +7,10 @@ Uses a scratch database on the stack's PostgreSQL and a private nats-server (fil
 temp dir); both are removed at the end.
 
 - throughput: `rows` events queued up front, then one relay drains them (per batch size).
-- latency: the relay waits on LISTEN/NOTIFY; a producer commits one event per transaction at
-  `rate`/s; a plain NATS subscriber on `guichet.>` stamps arrival. Latency = arrival minus
-  the moment COMMIT returned, both on this process's monotonic clock.
+- latency: the relay is woken after each commit that queued an event (as the BusComponent
+  wires it, `guichet_kit.bus.wake`); a producer commits one event per transaction at `rate`/s;
+  a plain NATS subscriber on `guichet.>` stamps arrival. Latency = arrival minus the moment
+  COMMIT returned, both on this process's monotonic clock.
 """
 
 from __future__ import annotations
@@ -30,9 +31,10 @@ from sqlalchemy.pool import NullPool
 
 from guichet_contracts.envelope import Envelope
 from guichet_kit.bus.connection import NatsConnection
-from guichet_kit.bus.outbox import add_to_outbox, notify_channel, outbox_table
+from guichet_kit.bus.outbox import add_to_outbox, outbox_table
 from guichet_kit.bus.relay import OutboxRelay
 from guichet_kit.bus.subjects import StreamSpec, ensure_streams
+from guichet_kit.bus.wake import wake_relay_on_commit
 from guichet_kit.db.engine import async_url
 from guichet_testing.nats import NatsServer
 
@@ -88,10 +90,9 @@ async def latency(engine: AsyncEngine, conn: NatsConnection, events: int, rate: 
 
     sub = await conn.nc.subscribe("guichet.>", cb=on_msg)
     relay = OutboxRelay(engine, conn.js, outbox, poll_interval=5.0)
-    task = asyncio.create_task(relay.run())
-    while not relay.listening:  # noqa: ASYNC110 - the LISTEN connection comes up by itself
-        await asyncio.sleep(0.01)
     sessions = async_sessionmaker(engine)
+    wake_relay_on_commit(sessions, relay.wake)
+    task = asyncio.create_task(relay.run())
     interval = 1 / rate
     next_at = time.perf_counter()
     for n in range(events):
@@ -130,7 +131,7 @@ async def main(args: argparse.Namespace) -> None:
                 await c.run_sync(metadata.create_all)
             await conn.connect()
             await ensure_streams(conn.js, [StreamSpec.for_aggregates("BENCH", ["report"])])
-            print(f"notify channel {notify_channel(outbox)!r}; {os.cpu_count()} cores")
+            print(f"outbox {SCHEMA}.{outbox.name}; {os.cpu_count()} cores")
             for batch in args.batch:
                 rate = await throughput(engine, conn, args.rows, batch)
                 print(f"relay throughput, batch {batch}: {rate:,.0f} rows/s ({args.rows} rows)")

@@ -23,6 +23,7 @@ from guichet_kit.bus.connection import NatsConnection
 from guichet_kit.bus.outbox import add_to_outbox, outbox_table
 from guichet_kit.bus.relay import OutboxRelay
 from guichet_kit.bus.subjects import DEADLETTER, StreamSpec, ensure_streams
+from guichet_kit.bus.wake import wake_relay_on_commit
 from guichet_testing.database import DbRole, TestDatabase
 from guichet_testing.nats import NatsServer
 
@@ -161,14 +162,23 @@ async def test_relay_publishes_with_msg_id_and_empties_outbox(
         assert Envelope.from_bytes(msg.data or b"") == env
 
 
-async def test_relay_wakes_on_notify(engine: AsyncEngine, js: JetStreamContext) -> None:
-    # Polling every 60 s: only the NOTIFY sent at commit can make it publish in time.
+async def test_a_commit_that_queued_an_event_wakes_the_relay(
+    engine: AsyncEngine, js: JetStreamContext
+) -> None:
+    # Polling every 60 s: only the wake-up after the commit can make it publish in time.
     relay = OutboxRelay(engine, js, outbox, poll_interval=60)
+    sessions = async_sessionmaker(engine)
+    wake_relay_on_commit(sessions, relay.wake)
     task = asyncio.create_task(relay.run())
     try:
-        await until(lambda: _true(relay.listening), within=10)
-        await asyncio.sleep(0.1)  # let the loop settle into its 60 s wait
-        await queue(engine, [envelope()])
+        await asyncio.sleep(0.2)  # let the loop settle into its 60 s wait
+        async with sessions() as session, session.begin():
+            await add_to_outbox(session, outbox, envelope())
+            await session.rollback()  # rolled back: nothing to relay, no wake-up
+        await asyncio.sleep(0.2)
+        assert relay.stats.published == 0
+        async with sessions() as session, session.begin():
+            await add_to_outbox(session, outbox, envelope())
         await until(lambda: _true(relay.stats.published == 1), within=10)
     finally:
         relay.stop()

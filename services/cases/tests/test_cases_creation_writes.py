@@ -12,7 +12,7 @@ from typing import Any
 
 import asyncpg
 import pytest
-from sqlalchemy import event, make_url, select, text
+from sqlalchemy import event, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from cases.creation.handlers import on_routing_decided
@@ -20,6 +20,7 @@ from cases.models.case import Case
 from cases.numbering import format_number
 from guichet_contracts.envelope import Envelope
 from guichet_contracts.events.routing import RoutingDecided
+from guichet_kit.bus.wake import wake_relay_on_commit
 from guichet_kit.db import tenant_transaction
 from guichet_kit.db.driver import driver_connection
 from guichet_testing.database import TestDatabase
@@ -115,14 +116,13 @@ async def test_one_creation_writes_case_locator_history_and_event_and_wakes_the_
     envelope = make_decision(nis)
     report = envelope.payload(RoutingDecided).report
     woken = asyncio.Event()
-    dsn = make_url(cases_database.admin_url).set(drivername="postgresql")
-    listener = await asyncpg.connect(dsn.render_as_string(hide_password=False))
+    before = dict(sessions.kw.get("info", {}))
+    wake_relay_on_commit(sessions, woken.set)
     try:
-        await listener.add_listener("cases.outbox", lambda *_: woken.set())
         await apply_event(envelope)
-        await asyncio.wait_for(woken.wait(), timeout=5)
+        assert woken.is_set()  # after the commit, as the BusComponent's relay would be
     finally:
-        await listener.close()
+        sessions.configure(info=before)
     async with admin_engine.connect() as conn:
         case = (
             await conn.execute(

@@ -17,8 +17,7 @@ from guichet_testing.directory import LEEUW
 
 SCHEMA = "intake"
 PLACE = (
-    "SELECT intake.place_report($1, $2::jsonb, $3::jsonb, $4, $5::jsonb, $6, $7, $8, "
-    "'{}'::jsonb, 'intake.outbox')"
+    "SELECT intake.place_report($1, $2::jsonb, $3::jsonb, $4, $5::jsonb, $6, $7, $8, '{}'::jsonb)"
 )
 
 

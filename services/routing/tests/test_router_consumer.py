@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-import asyncpg
 import httpx
 import nats
 import pytest
@@ -29,7 +28,7 @@ from guichet_contracts.values import (
     GeoPoint,
     Priority,
 )
-from guichet_kit.bus.outbox import notify_channel
+from guichet_kit.bus.wake import wake_relay_on_commit
 from guichet_kit.db import tenant_transaction
 from guichet_testing.database import ServiceDatabase
 from guichet_testing.nats import NatsServer
@@ -364,15 +363,16 @@ async def test_one_routing_writes_the_decision_and_queues_its_event(
     fresh_routing: Any,
 ) -> None:
     content = report(category="graffiti", received_via=SOIGNIES)
-    listener = await asyncpg.connect(fresh_routing.database.admin_url.replace("+asyncpg", ""))
-    notified = asyncio.Event()
-    await listener.add_listener(notify_channel(outbox), lambda *_: notified.set())
+    woken = asyncio.Event()
+    before = dict(fresh_routing.sessions.kw.get("info", {}))
+    wake_relay_on_commit(fresh_routing.sessions, woken.set)
     try:
         async with tenant_transaction(fresh_routing.sessions, LEEUW) as session:
             decided = await route_report(session, submitted(content), CONFIG)
-        await asyncio.wait_for(notified.wait(), timeout=5)
+            assert not woken.is_set()  # not before the commit
+        assert woken.is_set()
     finally:
-        await listener.close()
+        fresh_routing.sessions.configure(info=before)
 
     async with fresh_routing.admin_engine.connect() as connection:
         decision = (

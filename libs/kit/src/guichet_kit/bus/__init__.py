@@ -12,7 +12,6 @@ from guichet_kit.bus.deadletter import DL_HEADER_PREFIX, DeadLetter
 from guichet_kit.bus.inbox import claim, inbox_table, prune_inbox
 from guichet_kit.bus.outbox import (
     add_to_outbox,
-    notify_channel,
     outbox_row,
     outbox_table,
     write_with_event,
@@ -61,7 +60,6 @@ __all__ = [
     "ensure_streams",
     "event_filter",
     "inbox_table",
-    "notify_channel",
     "outbox_row",
     "outbox_table",
     "prune_inbox",

@@ -26,6 +26,7 @@ from guichet_kit.bus.consumer import ConsumerSpec, EventConsumer
 from guichet_kit.bus.inbox import prune_inbox
 from guichet_kit.bus.relay import OutboxRelay
 from guichet_kit.bus.subjects import DEADLETTER, StreamSpec, ensure_streams
+from guichet_kit.bus.wake import wake_relay_on_commit
 from guichet_kit.settings import KitSettings
 
 logger = logging.getLogger(__name__)
@@ -81,8 +82,15 @@ class BusComponent:
         needs_db = self._outbox is not None or self._inbox is not None
         if needs_db and (engine is None or sessions is None):
             raise RuntimeError("BusComponent must come after DatabaseComponent")
+        if self._outbox is not None and sessions is not None:
+            wake_relay_on_commit(sessions, self._wake_relay)
+            app.state.wake_relay = self._wake_relay
         self._connection = NatsConnection(self._settings.nats_url, name=self._settings.service_name)
         self._boot = asyncio.create_task(self._boot_up(engine, sessions), name="bus-boot")
+
+    def _wake_relay(self) -> None:
+        if self.relay is not None:  # not yet: its first round relays what is there
+            self.relay.wake()
 
     async def _boot_up(
         self, engine: AsyncEngine | None, sessions: async_sessionmaker[AsyncSession] | None

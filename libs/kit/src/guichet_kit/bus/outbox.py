@@ -25,6 +25,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from guichet_contracts.envelope import Envelope
+from guichet_kit.bus.wake import mark_outbox_written
 from guichet_kit.db.driver import Row, insert_rows
 
 OUTBOX_TABLE = "outbox"
@@ -49,11 +50,6 @@ def outbox_table(metadata: MetaData, schema: str | None = None) -> Table:
         schema=schema,
         comment="transactional outbox; no RLS: the relay publishes every tenant's events",
     )
-
-
-def notify_channel(table: Table) -> str:
-    """LISTEN/NOTIFY channel the relay waits on (one per outbox table)."""
-    return f"{table.schema or 'public'}.{table.name}"
 
 
 def outbox_row(table: Table, envelope: Envelope, headers: Mapping[str, str] | None = None) -> Row:
@@ -85,10 +81,7 @@ async def write_with_event(
     headers: Mapping[str, str] | None = None,
 ) -> None:
     """Insert `rows` and queue `envelope` in the outbox `table`, in the caller's transaction
-    and in one statement through the driver (ADR 0014).
-
-    The NOTIFY goes in the same statement; PostgreSQL delivers it only if the transaction
-    commits, which wakes the relay within a millisecond or two.
-    """
-    written = [*rows, outbox_row(table, envelope, headers)]
-    await insert_rows(session, written, notify=notify_channel(table))
+    and in one statement through the driver (ADR 0014). The commit wakes this process's
+    relay (`guichet_kit.bus.wake`)."""
+    await insert_rows(session, [*rows, outbox_row(table, envelope, headers)])
+    mark_outbox_written(session)

@@ -4,7 +4,10 @@ One relay per replica is safe: rows are claimed with `FOR UPDATE SKIP LOCKED` an
 locked while their publishes are in flight. A crash after publishing but before the
 delete commits republishes those rows; JetStream drops them (`Nats-Msg-Id` = event id,
 inside the stream's duplicate window) and consumer inboxes cover anything older.
-The relay wakes on NOTIFY from `add_to_outbox` and polls as a fallback.
+The relay is woken by its own process after each commit that queued an event (`wake`, see
+`guichet_kit.bus.wake`): no NOTIFY, whose global lock at commit would serialise every
+producing transaction of the database (ADR 0015). It polls as well, for rows committed by
+another process (another replica, a crashed one, a CLI).
 """
 
 from __future__ import annotations
@@ -26,7 +29,6 @@ from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from guichet_kit.bus.backoff import backoff_delay
-from guichet_kit.bus.outbox import notify_channel
 from guichet_kit.db.driver import pooled_driver_connection
 from guichet_kit.db.identifiers import checked_identifier
 
@@ -124,13 +126,11 @@ class OutboxRelay:
         self._retry_cap = retry_cap
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
-        self._listening = asyncio.Event()
         self.stats = RelayStats()
 
-    @property
-    def listening(self) -> bool:
-        """True while a LISTEN connection is up (otherwise the relay only polls)."""
-        return self._listening.is_set()
+    def wake(self) -> None:
+        """Rows were committed: relay them now rather than at the next poll."""
+        self._wake.set()
 
     def stop(self) -> None:
         """Ask the loop to return after the batch in flight is settled."""
@@ -138,26 +138,20 @@ class OutboxRelay:
         self._wake.set()
 
     async def run(self) -> None:
-        listener = asyncio.create_task(self._listen_forever(), name="outbox-listen")
         failures = 0
-        try:
-            while not self._stopping.is_set():
-                self._wake.clear()
-                try:
-                    claimed, all_ok = await self.relay_once()
-                    failures = 0
-                except Exception:
-                    logger.exception("outbox relay batch failed")
-                    failures += 1
-                    await self._pause(self._retry_delay(failures))
-                    continue
-                if claimed == self._batch_size and all_ok:
-                    continue
-                await self._pause(self._poll_interval)
-        finally:
-            listener.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await listener
+        while not self._stopping.is_set():
+            self._wake.clear()
+            try:
+                claimed, all_ok = await self.relay_once()
+                failures = 0
+            except Exception:
+                logger.exception("outbox relay batch failed")
+                failures += 1
+                await self._pause(self._retry_delay(failures))
+                continue
+            if claimed == self._batch_size and all_ok:
+                continue
+            await self._pause(self._poll_interval)
 
     async def _pause(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
@@ -241,33 +235,3 @@ class OutboxRelay:
     def _failure(self, row: _Pending, exc: BaseException) -> _Failure:
         error = f"{type(exc).__name__}: {exc}"[:_ERROR_MAX_LENGTH]
         return _Failure(row.id, error, self._retry_delay(row.attempts))
-
-    async def _listen_forever(self) -> None:
-        """Hold a LISTEN connection; re-open it (with backoff) whenever it drops."""
-        failures = 0
-        while True:
-            try:
-                await self._listen_until_lost()
-                failures = 0
-            except Exception as exc:
-                failures += 1
-                logger.warning("outbox LISTEN connection failed: %s", exc)
-            self._listening.clear()
-            self._wake.set()  # catch up on anything committed while not listening
-            await asyncio.sleep(self._retry_delay(failures))
-
-    async def _listen_until_lost(self) -> None:
-        channel = notify_channel(self._table)
-        lost = asyncio.Event()
-        async with self._engine.connect() as conn:
-            raw = (await conn.get_raw_connection()).driver_connection
-            assert raw is not None
-            try:
-                raw.add_termination_listener(lambda _c: lost.set())
-                await raw.add_listener(channel, lambda *_: self._wake.set())
-                self._listening.set()
-                self._wake.set()
-                await lost.wait()
-            finally:
-                # LISTEN outlives the checkout: never give this connection back to the pool.
-                await conn.invalidate()

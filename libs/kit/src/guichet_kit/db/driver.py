@@ -109,17 +109,13 @@ async def insert_row(
     await insert_rows(session, [Row(table, values, dict(expressions or {}))])
 
 
-async def insert_rows(
-    session: AsyncSession, rows: Sequence[Row], notify: str | None = None
-) -> None:
-    """INSERT `rows` in one statement through the driver (each row a data-modifying CTE),
-    then wake `notify`'s listeners when the transaction commits."""
-    statement = _statement(tuple(_shape(row) for row in rows), notify is not None)
+async def insert_rows(session: AsyncSession, rows: Sequence[Row]) -> None:
+    """INSERT `rows` in one statement through the driver (each row but the last a
+    data-modifying CTE)."""
+    statement = _statement(tuple(_shape(row) for row in rows))
     arguments = [
         _argument(row.table, name, value) for row in rows for name, value in row.values.items()
     ]
-    if notify is not None:
-        arguments.append(notify)
     connection = await driver_connection(session)
     await connection.execute(statement, *arguments)
 
@@ -132,14 +128,14 @@ def _shape(row: Row) -> _Shape:
 
 
 @cache
-def _statement(shapes: tuple[_Shape, ...], notify: bool) -> str:
-    """The SQL, its $n placeholders in the order of the rows' values (the channel last)."""
+def _statement(shapes: tuple[_Shape, ...]) -> str:
+    """The SQL, its $n placeholders in the order of the rows' values."""
     inserts: list[str] = []
     used = 0
     for shape in shapes:
         inserts.append(_insert(shape, used))
         used += len(shape[1])
-    last = f"SELECT pg_notify(${used + 1}, '')" if notify else inserts.pop()
+    last = inserts.pop()
     if not inserts:
         return last
     ctes = ", ".join(f"w{index} AS ({insert})" for index, insert in enumerate(inserts))

@@ -14,8 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from guichet_contracts.envelope import Envelope
-from guichet_kit.bus.outbox import notify_channel
-from intake.models import Photo, Report, ReportLocator, outbox
+from intake.models import Photo, Report, ReportLocator
 
 
 @dataclass(frozen=True)
@@ -34,7 +33,7 @@ _FIND_IDEMPOTENCY = (
 )
 _PLACE_REPORT = (
     "SELECT intake.place_report($1, $2::text::jsonb, $3::text::jsonb, $4, $5::text::jsonb, "
-    "$6, $7, $8, $9::text::jsonb, $10)"
+    "$6, $7, $8, $9::text::jsonb)"
 )
 
 
@@ -91,7 +90,6 @@ async def place(connection: asyncpg.Connection, placement: Placement) -> bool:
         placement.event.subject,
         placement.event.to_bytes(),
         "{}",
-        notify_channel(outbox),
     )
     return placed
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from uuid import UUID
@@ -65,6 +65,7 @@ class IntakeContext:
 
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
+    wake_relay: Callable[[], None]  # after a report is written (ADR 0015)
     storage: ObjectStorage
     photos: PhotoProcessor
     token_key: bytes
@@ -283,6 +284,7 @@ async def _place(
         ),
     )
     if await repository.place(connection, placement):
+        ctx.wake_relay()
         return Receipt(CREATED, body, nis)
     assert key is not None  # only a key can be taken
     winner = await repository.find_idempotency(connection, scope, key)

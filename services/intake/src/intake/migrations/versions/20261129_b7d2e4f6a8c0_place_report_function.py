@@ -2,8 +2,8 @@
 
 Binds the statement's transaction to the town (RLS applies: SECURITY INVOKER), claims the
 idempotency key (false, and nothing written, when another request holds it), then writes the
-locator, the report, its photos and the `report.submitted` outbox row, and wakes the relay.
-Called outside any explicit transaction, the statement is its own transaction: all or nothing.
+locator, the report, its photos and the `report.submitted` outbox row (the caller then wakes
+its relay: no NOTIFY, ADR 0015). Called outside any explicit transaction, the statement is its own transaction: all or nothing.
 
 Revision ID: b7d2e4f6a8c0
 Revises: a3f1c2d4e5b6
@@ -19,7 +19,7 @@ down_revision: str | None = "a3f1c2d4e5b6"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-SIGNATURE = "intake.place_report(text, jsonb, jsonb, bytea, jsonb, uuid, text, bytea, jsonb, text)"
+SIGNATURE = "intake.place_report(text, jsonb, jsonb, bytea, jsonb, uuid, text, bytea, jsonb)"
 
 CREATE = """
 CREATE FUNCTION intake.place_report(
@@ -31,8 +31,7 @@ CREATE FUNCTION intake.place_report(
     p_event_id uuid,
     p_subject text,
     p_payload bytea,
-    p_headers jsonb,
-    p_channel text        -- the relay's NOTIFY channel
+    p_headers jsonb
 ) RETURNS boolean
 LANGUAGE plpgsql
 AS $$
@@ -81,7 +80,6 @@ BEGIN
         original_type text, width integer, height integer, size_bytes integer);
     INSERT INTO intake.outbox (id, subject, payload, headers)
     VALUES (p_event_id, p_subject, p_payload, p_headers);
-    PERFORM pg_notify(p_channel, '');
     RETURN true;
 END
 $$
