@@ -24,7 +24,8 @@ from guichet_testing.directory import (
     wait_for_revision,
 )
 from intake.directory.handlers import DURABLE
-from intake.directory.repository import categories, municipality_at
+from intake.directory.repository import categories
+from intake.reports.repository import locate
 
 SCHEMA = "intake"
 
@@ -92,10 +93,10 @@ async def test_point_in_municipality_and_shared_border(
 ) -> None:
     engine = intake_database.engine(intake_db.app_role, schema=SCHEMA)
     async with pooled_driver_connection(engine) as connection:
-        inside = await municipality_at(connection, 50.75, 4.25)
-        border = await municipality_at(connection, 50.75, 4.30)
-        east = await municipality_at(connection, 50.75, 4.35)
-        outside = await municipality_at(connection, 51.2, 3.2)
+        inside, border, east, outside = [
+            (await locate(connection, lat, lon, "anonymous", None)).town
+            for lat, lon in ((50.75, 4.25), (50.75, 4.30), (50.75, 4.35), (51.2, 3.2))
+        ]
     assert inside is not None
     assert inside.nis == LEEUW
     assert inside.names["nl"] == "Sint-Pieters-Leeuw"

@@ -6,7 +6,6 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-import asyncpg
 from sqlalchemy import Row, delete, func, insert, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -79,28 +78,7 @@ async def replace_categories(
     await session.execute(insert(Category), rows)
 
 
-_COVERING_SQL = (
-    "SELECT nis, names::text AS names, languages, revision FROM intake.municipality "
-    "WHERE ST_Covers(boundary, ST_SetSRID(ST_MakePoint($2, $1), 4326)) "
-    "ORDER BY nis LIMIT 1"
-)
 _BY_NIS = text("SELECT nis, names, languages, revision FROM intake.municipality WHERE nis = :nis")
-
-
-async def municipality_at(
-    connection: asyncpg.Connection, lat: float, lon: float
-) -> MunicipalityRef | None:
-    """The hosted municipality covering the point; on a shared border the lowest NIS code
-    wins, so the answer never depends on row order. Every report: through the driver."""
-    row = await connection.fetchrow(_COVERING_SQL, lat, lon)
-    if row is None:
-        return None
-    return MunicipalityRef(
-        nis=row["nis"],
-        names=json.loads(row["names"]),
-        languages=list(row["languages"]),
-        revision=row["revision"],
-    )
 
 
 async def municipality(session: AsyncSession, nis: str) -> MunicipalityRef | None:

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from guichet_contracts.envelope import Envelope
+from intake.directory.repository import MunicipalityRef
 from intake.models import Photo, Report, ReportLocator
 
 
@@ -31,6 +32,20 @@ _FIND_IDEMPOTENCY = (
     "SELECT request_hash, tenant_id, report_id, status_code, response::text AS response "
     "FROM intake.idempotency_record WHERE scope = $1 AND key = $2"
 )
+# The municipality covering the point (on a shared border the lowest NIS code wins, so the
+# answer never depends on row order) and the earlier answer to the idempotency key, if any.
+_LOCATE = """
+SELECT town.nis, town.names::text AS names, town.languages, town.revision,
+       earlier.request_hash, earlier.tenant_id, earlier.report_id, earlier.status_code,
+       earlier.response::text AS response
+FROM (SELECT 1) AS one
+LEFT JOIN LATERAL (
+    SELECT nis, names, languages, revision FROM intake.municipality
+    WHERE ST_Covers(boundary, ST_SetSRID(ST_MakePoint($2, $1), 4326))
+    ORDER BY nis LIMIT 1
+) AS town ON true
+LEFT JOIN intake.idempotency_record AS earlier ON earlier.scope = $3 AND earlier.key = $4
+"""
 _PLACE_REPORT = (
     "SELECT intake.place_report($1, $2::text::jsonb, $3::text::jsonb, $4, $5::text::jsonb, "
     "$6, $7, $8, $9::text::jsonb)"
@@ -58,12 +73,33 @@ class Placement:
     event: Envelope
 
 
+@dataclass(frozen=True)
+class Located:
+    town: MunicipalityRef | None  # None: outside every hosted municipality
+    earlier: StoredResponse | None  # the answer already given to this idempotency key
+
+
+async def locate(
+    connection: asyncpg.Connection, lat: float, lon: float, scope: str, key: str | None
+) -> Located:
+    """Where a new report goes and whether its key was answered already: one statement."""
+    row = await connection.fetchrow(_LOCATE, lat, lon, scope, key)
+    assert row is not None  # one row, whatever matched
+    town = None
+    if row["nis"] is not None:
+        names = json.loads(row["names"])
+        town = MunicipalityRef(row["nis"], names, list(row["languages"]), row["revision"])
+    return Located(town, _stored(row) if row["request_hash"] is not None else None)
+
+
 async def find_idempotency(
     connection: asyncpg.Connection, scope: str, key: str
 ) -> StoredResponse | None:
     row = await connection.fetchrow(_FIND_IDEMPOTENCY, scope, key)
-    if row is None:
-        return None
+    return None if row is None else _stored(row)
+
+
+def _stored(row: asyncpg.Record) -> StoredResponse:
     return StoredResponse(
         bytes(row["request_hash"]),
         row["tenant_id"],

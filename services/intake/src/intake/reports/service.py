@@ -38,7 +38,7 @@ from guichet_kit.auth import Principal
 from guichet_kit.db.driver import pooled_driver_connection
 from guichet_kit.storage import ObjectStorage, StorageUnavailable
 from intake.directory.cache import CategoryCache, CategoryRules
-from intake.directory.repository import MunicipalityRef, municipality_at
+from intake.directory.repository import MunicipalityRef
 from intake.reports import repository
 from intake.reports.errors import (
     ChannelRequiresStaff,
@@ -152,11 +152,17 @@ async def _replay_or_resolve(
     fingerprint: bytes,
 ) -> Receipt | _Target:
     """The earlier answer to this idempotency key, or where the new report goes."""
-    if submission.idempotency_key is not None:
-        earlier = await repository.find_idempotency(connection, scope, submission.idempotency_key)
-        if earlier is not None:
-            return _replay(ctx, earlier, fingerprint)
-    return await _resolve(ctx, connection, submission)
+    draft = submission.draft
+    located = await repository.locate(
+        connection, draft.location.lat, draft.location.lon, scope, submission.idempotency_key
+    )
+    if located.earlier is not None:
+        return _replay(ctx, located.earlier, fingerprint)
+    if located.town is None:
+        raise OutsideMunicipalities(extra={"location": draft.location.model_dump()})
+    rules = await ctx.categories.categories(ctx.sessions, located.town)
+    category = check_category(draft, located.town, rules, submission.language)
+    return _Target(municipality=located.town, category=category)
 
 
 def authorize_channel(channel: Channel, principal: Principal | None) -> None:
@@ -180,19 +186,6 @@ def request_fingerprint(submission: Submission) -> bytes:
     for photo in submission.photos:
         digest.update(hashlib.sha256(photo).digest())
     return digest.digest()
-
-
-async def _resolve(
-    ctx: IntakeContext, connection: asyncpg.Connection, submission: Submission
-) -> _Target:
-    draft = submission.draft
-    found = await municipality_at(connection, draft.location.lat, draft.location.lon)
-    if found is None:
-        raise OutsideMunicipalities(extra={"location": draft.location.model_dump()})
-    category = check_category(
-        draft, found, await ctx.categories.categories(ctx.sessions, found), submission.language
-    )
-    return _Target(municipality=found, category=category)
 
 
 def _replay(ctx: IntakeContext, earlier: repository.StoredResponse, fingerprint: bytes) -> Receipt:
