@@ -75,8 +75,8 @@ async def test_statements_per_new_case_known_report_and_supporter(
     async with tenant_transaction(sessions, nis) as session:
         case = (await session.execute(select(Case))).scalar_one()
     duplicate = make_decision(nis, outcome="duplicate", duplicate_of=case.id)
-    # situation, the case locked, its new total, the supporter's rows
-    assert len(await decide(app_engine, sessions, duplicate)) == 4
+    # situation, the case's new total (locked), the supporter's rows
+    assert len(await decide(app_engine, sessions, duplicate)) == 3
 
 
 async def test_a_known_report_or_a_supporter_takes_no_number(
@@ -177,3 +177,34 @@ async def test_a_failing_write_leaves_no_case_and_no_number_taken(
     await apply_event(make_decision(nis))
     year = datetime.now(UTC).year
     assert await numbers_of(sessions, nis) == [format_number(prefix, year, n) for n in (1, 2)]
+
+
+async def test_a_supporter_joins_the_surviving_case_of_a_merge_committed_meanwhile(
+    sessions: Sessions,
+    make_decision: MakeDecision,
+    new_town: tuple[str, str],
+    apply_event: Callable[[Envelope], Any],
+) -> None:
+    nis, _ = new_town
+    for _ in range(2):
+        await apply_event(make_decision(nis))
+    async with tenant_transaction(sessions, nis) as session:
+        first, survivor = (await session.execute(select(Case).order_by(Case.number))).scalars()
+    duplicate = make_decision(nis, outcome="duplicate", duplicate_of=first.id)
+    async with tenant_transaction(sessions, nis) as merging:
+        await merging.execute(
+            text(
+                "UPDATE cases.\"case\" SET status = 'duplicate', duplicate_of_case_id = :to "
+                "WHERE id = :id"
+            ),
+            {"to": survivor.id, "id": first.id},
+        )
+        joining = asyncio.create_task(apply_event(duplicate))  # waits for the merge's lock
+        await asyncio.sleep(0.3)
+        assert not joining.done()
+    await asyncio.wait_for(joining, 10)
+    async with tenant_transaction(sessions, nis) as session:
+        totals = dict(
+            (await session.execute(select(Case.id, Case.supporters).order_by(Case.number))).all()
+        )
+    assert totals == {first.id: 1, survivor.id: 2}

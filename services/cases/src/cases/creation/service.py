@@ -1,7 +1,9 @@
 """Opening a case for a routed report, or adding the report to the case it duplicates.
 
 A new case costs three round trips: the report's situation (known? the town's prefix), the
-case number, and one statement for the case, its locator, its history and its event."""
+case number, and one statement for the case, its locator, its history and its event. A
+duplicate too: the situation, the target's supporter count, and one statement for the
+supporter, its locator, its history and its event."""
 
 from __future__ import annotations
 
@@ -9,9 +11,10 @@ import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cases import clock
 from cases.creation.new_case import create_case
 from cases.creation.situation import situation
-from cases.creation.supporter import add_supporter, open_duplicate_target
+from cases.creation.supporter import add_supporter, join_duplicate_target
 from cases.errors import DirectoryMissing
 from guichet_contracts.envelope import Envelope
 from guichet_contracts.events.routing import RoutingDecided
@@ -27,9 +30,10 @@ async def apply_decision(session: AsyncSession, tenant_id: str, envelope: Envelo
         logger.info("report %s already has a case, decision ignored", report.report_id)
         return
     if decision.outcome == "duplicate" and decision.duplicate_of_case_id is not None:
-        target = await open_duplicate_target(session, decision.duplicate_of_case_id)
+        at = clock.now()
+        target = await join_duplicate_target(session, decision.duplicate_of_case_id, at)
         if target is not None:
-            await add_supporter(session, target, report, cause=envelope)
+            await add_supporter(session, target, report, at, cause=envelope)
             return
         logger.warning(
             "report %s: duplicate_of case %s does not exist in tenant %s; opening a new case",

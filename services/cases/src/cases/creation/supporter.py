@@ -4,54 +4,84 @@ into)."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cases import clock, events, history
+from cases import events, history
 from cases.actors import SYSTEM
 from cases.creation.reporter import contactable, locator_row, token_hash
 from cases.models import outbox
-from cases.models.case import Case
 from cases.models.case_supporter import CaseSupporter
-from cases.store import cases as store
 from guichet_contracts.envelope import Envelope
 from guichet_contracts.events.case import CaseMerged
 from guichet_contracts.events.report import ReportContent
 from guichet_contracts.ids import uuid7
-from guichet_contracts.values import CaseStatus
 from guichet_kit.bus import write_with_event
-from guichet_kit.db.driver import Row, table_of
+from guichet_kit.db.driver import Row, driver_connection, table_of
 
 MAX_DUPLICATE_HOPS = 5
 
+# The open end of the chain of merges starting at $1 (at most $3 cases long), its
+# supporter count bumped: one statement, the row locked until the transaction ends. If a merge
+# commits meanwhile, PostgreSQL re-checks the locked row: no longer open, it is not updated and
+# nothing comes back (the caller reads the chain again).
+_JOIN = """
+WITH RECURSIVE chain AS (
+    SELECT id, status, duplicate_of_case_id, 1 AS hop FROM cases."case" WHERE id = $1
+    UNION ALL
+    SELECT c.id, c.status, c.duplicate_of_case_id, chain.hop + 1
+    FROM cases."case" AS c JOIN chain ON c.id = chain.duplicate_of_case_id
+    WHERE chain.status = 'duplicate' AND chain.hop < $3
+), open_end AS (
+    SELECT id FROM chain
+    WHERE status <> 'duplicate' OR duplicate_of_case_id IS NULL
+    ORDER BY hop LIMIT 1
+)
+UPDATE cases."case" AS c SET supporters = c.supporters + 1, updated_at = $2
+FROM open_end
+WHERE c.id = open_end.id AND (c.status <> 'duplicate' OR c.duplicate_of_case_id IS NULL)
+RETURNING c.id, c.tenant_id, c.number, c.supporters
+"""
 
-async def open_duplicate_target(session: AsyncSession, case_id: uuid.UUID) -> Case | None:
-    """The case a duplicate report joins, row-locked: follows cases that were themselves
-    merged into another one; None when the case isn't in this tenant."""
+
+@dataclass(frozen=True)
+class Joined:
+    """The case a duplicate report joined, with its new supporter count."""
+
+    id: uuid.UUID
+    tenant_id: str
+    number: str
+    supporters: int
+
+
+async def join_duplicate_target(
+    session: AsyncSession, case_id: uuid.UUID, at: datetime
+) -> Joined | None:
+    """Count one more supporter on the case a duplicate report joins, following cases that
+    were themselves merged into another one; None when there is no open end in this tenant."""
+    connection = await driver_connection(session)  # every duplicate report (ADR 0014)
     for _ in range(MAX_DUPLICATE_HOPS):
-        case = await store.by_id(session, case_id, lock=True)
-        if case is None:
+        row = await connection.fetchrow(_JOIN, case_id, at, MAX_DUPLICATE_HOPS)
+        if row is not None:
+            return Joined(row["id"], row["tenant_id"], row["number"], row["supporters"])
+        if not await connection.fetchval(_EXISTS, case_id):
             return None
-        if case.status != CaseStatus.DUPLICATE or case.duplicate_of_case_id is None:
-            return case
-        case_id = case.duplicate_of_case_id
     return None
+
+
+_EXISTS = 'SELECT EXISTS (SELECT 1 FROM cases."case" WHERE id = $1)'
 
 
 async def add_supporter(
     session: AsyncSession,
-    target: Case,
+    target: Joined,
     report: ReportContent,
-    *,
+    at: datetime,
     cause: Envelope | None = None,
-    at: datetime | None = None,
 ) -> None:
-    """`target` must be row-locked by the caller. Its new total is flushed by the ORM, then
-    the supporter, its locator, the history entry and `case.merged` go in one statement."""
-    at = at or clock.now()
-    target.supporters += 1
-    target.updated_at = at
+    """The supporter, its locator, the history entry and `case.merged` in one statement."""
     rows = [
         supporter_row(target, report, at),
         locator_row(target.tenant_id, report),
@@ -75,7 +105,7 @@ async def add_supporter(
     await write_with_event(session, rows, outbox, merged)
 
 
-def supporter_row(target: Case, report: ReportContent, at: datetime) -> Row:
+def supporter_row(target: Joined, report: ReportContent, at: datetime) -> Row:
     values = {
         "id": uuid7(),
         "tenant_id": target.tenant_id,
