@@ -77,10 +77,14 @@ async def on_commented(session: AsyncSession, envelope: Envelope) -> None:
 
 async def on_merged(session: AsyncSession, envelope: Envelope) -> None:
     event = envelope.payload(CaseMerged)
-    if not await projection.case_exists(session, event.case_id):
+    if event.report_id is not None:  # a report joined the case: one statement links it
+        projected = await projection.link_report(
+            session, envelope.tenant_id, event.report_id, event.case_id
+        )
+    else:
+        projected = await projection.case_exists(session, event.case_id)
+    if not projected:
         raise CaseNotProjectedError(f"case {event.case_id} is not projected yet")
-    if event.report_id is not None:
-        await projection.link_report(session, envelope.tenant_id, event.report_id, event.case_id)
     if event.merged_case_id is not None:
         await projection.move_reports(session, event.merged_case_id, event.case_id)
 

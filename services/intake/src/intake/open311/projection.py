@@ -12,7 +12,6 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from guichet_kit.db.driver import driver_connection
@@ -61,17 +60,21 @@ async def add_case(session: AsyncSession, case: NewCase) -> None:
     )
 
 
+_LINK_REPORT = """
+INSERT INTO intake.case_report AS link (tenant_id, report_id, case_id)
+SELECT $1, $2, case_id FROM intake.case_view WHERE case_id = $3
+ON CONFLICT (report_id) DO UPDATE SET case_id = excluded.case_id
+RETURNING link.case_id
+"""
+
+
 async def link_report(
     session: AsyncSession, tenant_id: str, report_id: UUID, case_id: UUID
-) -> None:
-    """The report now stands behind `case_id` (its own case, or the one it joined)."""
-    statement = pg_insert(CaseReport).values(
-        tenant_id=tenant_id, report_id=report_id, case_id=case_id
-    )
-    statement = statement.on_conflict_do_update(
-        index_elements=[CaseReport.report_id], set_={"case_id": statement.excluded.case_id}
-    )
-    await session.execute(statement)
+) -> bool:
+    """The report now stands behind `case_id` (the case it joined); False, and nothing
+    written, when that case is not projected yet. Every duplicate report: through the driver."""
+    connection = await driver_connection(session)
+    return await connection.fetchval(_LINK_REPORT, tenant_id, report_id, case_id) is not None
 
 
 async def move_reports(session: AsyncSession, from_case: UUID, to_case: UUID) -> None:
