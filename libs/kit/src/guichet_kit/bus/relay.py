@@ -110,17 +110,21 @@ class OutboxRelay:
         *,
         batch_size: int = 256,
         poll_interval: float = 1.0,
+        linger: float = 0.005,
         publish_timeout: float = 5.0,
         retry_base: float = 0.2,
         retry_cap: float = 30.0,
     ) -> None:
-        """`retry_cap` must stay well under the streams' duplicate window so a row whose
-        PubAck was lost is still de-duplicated when retried."""
+        """`linger`: once woken, how long the relay lets further commits join the batch (a
+        round costs four round trips to PostgreSQL whatever its size). `retry_cap` must stay
+        well under the streams' duplicate window so a row whose PubAck was lost is still
+        de-duplicated when retried."""
         self._engine = engine
         self._js = js
         self._table = table
         self._batch_size = batch_size
         self._poll_interval = poll_interval
+        self._linger = linger
         self._publish_timeout = publish_timeout
         self._retry_base = retry_base
         self._retry_cap = retry_cap
@@ -152,6 +156,7 @@ class OutboxRelay:
             if claimed == self._batch_size and all_ok:
                 continue
             await self._pause(self._poll_interval)
+            await asyncio.sleep(self._linger)
 
     async def _pause(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
