@@ -8,7 +8,7 @@ temp dir); both are removed at the end.
 
 - throughput: `rows` events queued up front, then one relay drains them (per batch size).
 - latency: the relay is woken after each commit that queued an event (as the BusComponent
-  wires it, `guichet_kit.bus.wake`); a producer commits one event per transaction at `rate`/s;
+  wires it, `guichet_kit.bus.handover`); a producer commits one event per transaction at `rate`/s;
   a plain NATS subscriber on `guichet.>` stamps arrival. Latency = arrival minus the moment
   COMMIT returned, both on this process's monotonic clock.
 """
@@ -31,10 +31,10 @@ from sqlalchemy.pool import NullPool
 
 from guichet_contracts.envelope import Envelope
 from guichet_kit.bus.connection import NatsConnection
+from guichet_kit.bus.handover import hand_over_on_commit
 from guichet_kit.bus.outbox import add_to_outbox, outbox_table
 from guichet_kit.bus.relay import OutboxRelay
 from guichet_kit.bus.subjects import StreamSpec, ensure_streams
-from guichet_kit.bus.wake import wake_relay_on_commit
 from guichet_kit.db.engine import async_url
 from guichet_testing.nats import NatsServer
 
@@ -91,7 +91,7 @@ async def latency(engine: AsyncEngine, conn: NatsConnection, events: int, rate: 
     sub = await conn.nc.subscribe("guichet.>", cb=on_msg)
     relay = OutboxRelay(engine, conn.js, outbox, poll_interval=5.0)
     sessions = async_sessionmaker(engine)
-    wake_relay_on_commit(sessions, relay.wake)
+    hand_over_on_commit(sessions, relay.committed)
     task = asyncio.create_task(relay.run())
     interval = 1 / rate
     next_at = time.perf_counter()

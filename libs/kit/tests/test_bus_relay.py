@@ -8,7 +8,7 @@ import signal
 import sys
 import textwrap
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from guichet_contracts.envelope import Envelope
 from guichet_kit.bus.connection import NatsConnection
-from guichet_kit.bus.outbox import add_to_outbox, outbox_table
+from guichet_kit.bus.handover import hand_over_on_commit
+from guichet_kit.bus.outbox import QueuedEvent, add_to_outbox, outbox_table
 from guichet_kit.bus.relay import OutboxRelay
 from guichet_kit.bus.subjects import DEADLETTER, StreamSpec, ensure_streams
-from guichet_kit.bus.wake import wake_relay_on_commit
 from guichet_testing.database import DbRole, TestDatabase
 from guichet_testing.nats import NatsServer
 
@@ -162,28 +162,49 @@ async def test_relay_publishes_with_msg_id_and_empties_outbox(
         assert Envelope.from_bytes(msg.data or b"") == env
 
 
-async def test_a_commit_that_queued_an_event_wakes_the_relay(
+async def test_a_committed_event_is_handed_to_the_relay_and_published_from_memory(
     engine: AsyncEngine, js: JetStreamContext
 ) -> None:
-    # Polling every 60 s: only the wake-up after the commit can make it publish in time.
+    # Polling every 60 s: only the hand-over after the commit can make it publish in time.
     relay = OutboxRelay(engine, js, outbox, poll_interval=60)
     sessions = async_sessionmaker(engine)
-    wake_relay_on_commit(sessions, relay.wake)
+    handed: list[QueuedEvent] = []
+
+    def hand_over(events: Sequence[QueuedEvent]) -> None:
+        handed.extend(events)
+        relay.committed(events)
+
+    hand_over_on_commit(sessions, hand_over)
     task = asyncio.create_task(relay.run())
     try:
         await asyncio.sleep(0.2)  # let the loop settle into its 60 s wait
         async with sessions() as session, session.begin():
             await add_to_outbox(session, outbox, envelope())
-            await session.rollback()  # rolled back: nothing to relay, no wake-up
-        await asyncio.sleep(0.2)
-        assert relay.stats.published == 0
+            await session.rollback()  # rolled back: nothing handed over
+        assert handed == []
+        kept = envelope()
         async with sessions() as session, session.begin():
-            await add_to_outbox(session, outbox, envelope())
+            await add_to_outbox(session, outbox, kept)
+            assert handed == []  # not before the commit
+        assert [e.id for e in handed] == [kept.id]
         await until(lambda: _true(relay.stats.published == 1), within=10)
     finally:
         relay.stop()
         await task
-    assert await stream_msg_ids(js) != []
+    assert await stream_msg_ids(js) == [str(kept.id)]
+    assert await outbox_count(engine) == 0
+
+
+async def test_a_handed_over_event_that_fails_to_publish_stays_for_the_poll(
+    engine: AsyncEngine, js: JetStreamContext
+) -> None:
+    orphan = envelope(event_type="ghost.appeared")  # no stream captures guichet.*.ghost.>
+    await queue(engine, [orphan])
+    relay = OutboxRelay(engine, js, outbox, publish_timeout=1)
+    relay.committed([QueuedEvent.of(orphan)])
+    await relay.relay_handed_over()
+    assert (relay.stats.published, relay.stats.failed) == (0, 1)
+    assert await outbox_count(engine) == 1  # the poll retries it with backoff
 
 
 async def test_failing_row_waits_without_blocking_the_others(

@@ -20,7 +20,7 @@ from cases.models.case import Case
 from cases.numbering import format_number
 from guichet_contracts.envelope import Envelope
 from guichet_contracts.events.routing import RoutingDecided
-from guichet_kit.bus.wake import wake_relay_on_commit
+from guichet_kit.bus.handover import hand_over_on_commit
 from guichet_kit.db import tenant_transaction
 from guichet_kit.db.driver import driver_connection
 from guichet_testing.database import TestDatabase
@@ -115,14 +115,14 @@ async def test_one_creation_writes_case_locator_history_and_event_and_wakes_the_
     nis, _ = new_town
     envelope = make_decision(nis)
     report = envelope.payload(RoutingDecided).report
-    woken = asyncio.Event()
+    handed: list[Any] = []
     before = dict(sessions.kw.get("info", {}))
-    wake_relay_on_commit(sessions, woken.set)
+    hand_over_on_commit(sessions, handed.extend)
     try:
         await apply_event(envelope)
-        assert woken.is_set()  # after the commit, as the BusComponent's relay would be
     finally:
         sessions.configure(info=before)
+    assert len(handed) == 1  # the event, handed to the relay after the commit
     async with admin_engine.connect() as conn:
         case = (
             await conn.execute(

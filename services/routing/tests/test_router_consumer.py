@@ -28,7 +28,7 @@ from guichet_contracts.values import (
     GeoPoint,
     Priority,
 )
-from guichet_kit.bus.wake import wake_relay_on_commit
+from guichet_kit.bus.handover import hand_over_on_commit
 from guichet_kit.db import tenant_transaction
 from guichet_testing.database import ServiceDatabase
 from guichet_testing.nats import NatsServer
@@ -363,14 +363,13 @@ async def test_one_routing_writes_the_decision_and_queues_its_event(
     fresh_routing: Any,
 ) -> None:
     content = report(category="graffiti", received_via=SOIGNIES)
-    woken = asyncio.Event()
+    handed: list[Any] = []
     before = dict(fresh_routing.sessions.kw.get("info", {}))
-    wake_relay_on_commit(fresh_routing.sessions, woken.set)
+    hand_over_on_commit(fresh_routing.sessions, handed.extend)
     try:
         async with tenant_transaction(fresh_routing.sessions, LEEUW) as session:
             decided = await route_report(session, submitted(content), CONFIG)
-            assert not woken.is_set()  # not before the commit
-        assert woken.is_set()
+            assert handed == []  # not before the commit
     finally:
         fresh_routing.sessions.configure(info=before)
 
@@ -387,6 +386,7 @@ async def test_one_routing_writes_the_decision_and_queues_its_event(
     assert decided is not None
     assert event.payload(RoutingDecided) == decided
     assert (queued.subject, queued.headers) == (event.subject, {})
+    assert [(e.id, e.payload) for e in handed] == [(event.id, queued.payload)]  # after commit
     stored = dict(decision._mapping)
     assert isinstance(stored.pop("id"), UUID)
     trace = stored.pop("trace")

@@ -11,6 +11,7 @@ from guichet_kit.bus.consumer import ConsumerSpec, EventConsumer, Handler, Inval
 from guichet_kit.bus.deadletter import DL_HEADER_PREFIX, DeadLetter
 from guichet_kit.bus.inbox import claim, inbox_table, prune_inbox
 from guichet_kit.bus.outbox import (
+    QueuedEvent,
     add_to_outbox,
     outbox_row,
     outbox_table,
@@ -51,6 +52,7 @@ __all__ = [
     "NatsConnection",
     "NotConnectedError",
     "OutboxRelay",
+    "QueuedEvent",
     "RelayStats",
     "StreamSpec",
     "SubjectError",

@@ -23,10 +23,11 @@ from guichet_kit.app.components import ReadinessCheck
 from guichet_kit.bus.backoff import backoff_delay
 from guichet_kit.bus.connection import NatsConnection
 from guichet_kit.bus.consumer import ConsumerSpec, EventConsumer
+from guichet_kit.bus.handover import hand_over_on_commit
 from guichet_kit.bus.inbox import prune_inbox
+from guichet_kit.bus.outbox import QueuedEvent
 from guichet_kit.bus.relay import OutboxRelay
 from guichet_kit.bus.subjects import DEADLETTER, StreamSpec, ensure_streams
-from guichet_kit.bus.wake import wake_relay_on_commit
 from guichet_kit.settings import KitSettings
 
 logger = logging.getLogger(__name__)
@@ -83,14 +84,14 @@ class BusComponent:
         if needs_db and (engine is None or sessions is None):
             raise RuntimeError("BusComponent must come after DatabaseComponent")
         if self._outbox is not None and sessions is not None:
-            wake_relay_on_commit(sessions, self._wake_relay)
-            app.state.wake_relay = self._wake_relay
+            hand_over_on_commit(sessions, self._hand_over)
+            app.state.hand_over = self._hand_over
         self._connection = NatsConnection(self._settings.nats_url, name=self._settings.service_name)
         self._boot = asyncio.create_task(self._boot_up(engine, sessions), name="bus-boot")
 
-    def _wake_relay(self) -> None:
-        if self.relay is not None:  # not yet: its first round relays what is there
-            self.relay.wake()
+    def _hand_over(self, events: Sequence[QueuedEvent]) -> None:
+        if self.relay is not None:  # not yet: its first poll relays what is there
+            self.relay.committed(events)
 
     async def _boot_up(
         self, engine: AsyncEngine | None, sessions: async_sessionmaker[AsyncSession] | None

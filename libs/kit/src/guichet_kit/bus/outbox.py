@@ -8,6 +8,8 @@ Infrastructure table: no tenant RLS (the relay reads every tenant's rows).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from uuid import UUID
 
 from sqlalchemy import (
     Column,
@@ -25,10 +27,10 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from guichet_contracts.envelope import Envelope
-from guichet_kit.bus.wake import mark_outbox_written
 from guichet_kit.db.driver import Row, insert_rows
 
 OUTBOX_TABLE = "outbox"
+QUEUED_EVENTS = "guichet.queued_events"  # Session.info key: events queued in its transaction
 
 
 def outbox_table(metadata: MetaData, schema: str | None = None) -> Table:
@@ -52,13 +54,27 @@ def outbox_table(metadata: MetaData, schema: str | None = None) -> Table:
     )
 
 
-def outbox_row(table: Table, envelope: Envelope, headers: Mapping[str, str] | None = None) -> Row:
-    """The outbox row of `envelope`, to write with other rows (`write_with_event`)."""
+@dataclass(frozen=True)
+class QueuedEvent:
+    """An outbox row: what the relay publishes (`payload` byte for byte)."""
+
+    id: UUID
+    subject: str
+    payload: bytes
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, envelope: Envelope, headers: Mapping[str, str] | None = None) -> QueuedEvent:
+        return cls(envelope.id, envelope.subject, envelope.to_bytes(), dict(headers or {}))
+
+
+def outbox_row(table: Table, queued: QueuedEvent) -> Row:
+    """The outbox row of `queued`, to write with other rows (`write_with_event`)."""
     values = {
-        "id": envelope.id,
-        "subject": envelope.subject,
-        "payload": envelope.to_bytes(),
-        "headers": dict(headers or {}),
+        "id": queued.id,
+        "subject": queued.subject,
+        "payload": queued.payload,
+        "headers": dict(queued.headers),
     }
     return Row(table, values)
 
@@ -81,7 +97,8 @@ async def write_with_event(
     headers: Mapping[str, str] | None = None,
 ) -> None:
     """Insert `rows` and queue `envelope` in the outbox `table`, in the caller's transaction
-    and in one statement through the driver (ADR 0014). The commit wakes this process's
-    relay (`guichet_kit.bus.wake`)."""
-    await insert_rows(session, [*rows, outbox_row(table, envelope, headers)])
-    mark_outbox_written(session)
+    and in one statement through the driver (ADR 0014). Once committed, the event is handed
+    to this process's relay (`guichet_kit.bus.handover`)."""
+    queued = QueuedEvent.of(envelope, headers)
+    await insert_rows(session, [*rows, outbox_row(table, queued)])
+    session.info.setdefault(QUEUED_EVENTS, []).append(queued)

@@ -4,10 +4,12 @@ One relay per replica is safe: rows are claimed with `FOR UPDATE SKIP LOCKED` an
 locked while their publishes are in flight. A crash after publishing but before the
 delete commits republishes those rows; JetStream drops them (`Nats-Msg-Id` = event id,
 inside the stream's duplicate window) and consumer inboxes cover anything older.
-The relay is woken by its own process after each commit that queued an event (`wake`, see
-`guichet_kit.bus.wake`): no NOTIFY, whose global lock at commit would serialise every
-producing transaction of the database (ADR 0015). It polls as well, for rows committed by
-another process (another replica, a crashed one, a CLI).
+Events committed by this process are handed over at once (`committed`, wired by
+`guichet_kit.bus.handover`): the relay publishes them from memory and deletes the acknowledged rows
+in one statement, without reading them back (ADR 0015). It also polls the table, claiming rows
+with `FOR UPDATE SKIP LOCKED`, for rows committed by another process (another replica, a
+crashed one, a CLI) and for rows whose hand-over publish failed. A row published both ways is
+dropped by JetStream as a duplicate.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Sequence
+import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from uuid import UUID
@@ -29,6 +32,7 @@ from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from guichet_kit.bus.backoff import backoff_delay
+from guichet_kit.bus.outbox import QueuedEvent
 from guichet_kit.db.driver import pooled_driver_connection
 from guichet_kit.db.identifiers import checked_identifier
 
@@ -44,7 +48,7 @@ class _Pending:
     subject: str
     payload: bytes
     headers: dict[str, str]
-    attempts: int
+    attempts: int = 0
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,10 @@ class RelayStats:
     failed: int = 0
 
 
+def _acked(result: PubAck | BaseException) -> bool:
+    return not isinstance(result, BaseException)
+
+
 def _outcome(
     sent: asyncio.Future[PubAck] | BaseException, timeout: float
 ) -> PubAck | BaseException:
@@ -116,8 +124,8 @@ class OutboxRelay:
         retry_cap: float = 30.0,
     ) -> None:
         """`linger`: once woken, how long the relay lets further commits join the batch (a
-        round costs four round trips to PostgreSQL whatever its size). `retry_cap` must stay
-        well under the streams' duplicate window so a row whose PubAck was lost is still
+        round costs a round trip to PostgreSQL whatever its size). `retry_cap` must stay well
+        under the streams' duplicate window so a row whose PubAck was lost is still
         de-duplicated when retried."""
         self._engine = engine
         self._js = js
@@ -130,10 +138,14 @@ class OutboxRelay:
         self._retry_cap = retry_cap
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
+        self._handed_over: list[_Pending] = []
         self.stats = RelayStats()
 
-    def wake(self) -> None:
-        """Rows were committed: relay them now rather than at the next poll."""
+    def committed(self, events: Iterable[QueuedEvent]) -> None:
+        """These events' rows were just committed: publish them now, from memory."""
+        self._handed_over.extend(
+            _Pending(e.id, e.subject, e.payload, dict(e.headers)) for e in events
+        )
         self._wake.set()
 
     def stop(self) -> None:
@@ -143,20 +155,37 @@ class OutboxRelay:
 
     async def run(self) -> None:
         failures = 0
+        next_poll = 0.0
         while not self._stopping.is_set():
             self._wake.clear()
             try:
-                claimed, all_ok = await self.relay_once()
+                while self._handed_over:
+                    await self.relay_handed_over()
+                if time.monotonic() >= next_poll:
+                    claimed, all_ok = await self.relay_once()
+                    full = claimed == self._batch_size and all_ok
+                    next_poll = 0.0 if full else time.monotonic() + self._poll_interval
                 failures = 0
             except Exception:
                 logger.exception("outbox relay batch failed")
                 failures += 1
                 await self._pause(self._retry_delay(failures))
                 continue
-            if claimed == self._batch_size and all_ok:
-                continue
-            await self._pause(self._poll_interval)
+            await self._pause(max(0.0, next_poll - time.monotonic()))
             await asyncio.sleep(self._linger)
+
+    async def relay_handed_over(self) -> None:
+        """Publish up to a batch of the events handed over, then delete the acknowledged
+        rows in one statement. A row whose publish failed stays for the poll, which retries
+        it with backoff."""
+        batch = self._handed_over[: self._batch_size]
+        del self._handed_over[: self._batch_size]
+        results = await self._publish(batch)
+        done = [row.id for row, result in zip(batch, results, strict=True) if _acked(result)]
+        if done:
+            async with pooled_driver_connection(self._engine) as conn:
+                await conn.execute(_statements(self._table).delete, done)
+        self._count(results)
 
     async def _pause(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
@@ -176,7 +205,7 @@ class OutboxRelay:
                 return 0, True
             results = await self._publish(rows)
             await self._settle(conn, statements, rows, results)
-        return len(rows), all(not isinstance(r, BaseException) for r in results)
+        return len(rows), all(_acked(r) for r in results)
 
     async def _publish(self, rows: Sequence[_Pending]) -> list[PubAck | BaseException]:
         """Send every row without waiting, then wait up to `publish_timeout` for all the
@@ -208,14 +237,12 @@ class OutboxRelay:
         rows: Sequence[_Pending],
         results: list[PubAck | BaseException],
     ) -> None:
-        done: list[UUID] = []
-        failed: list[_Failure] = []
-        for row, result in zip(rows, results, strict=True):
-            if isinstance(result, BaseException):
-                failed.append(self._failure(row, result))
-            else:
-                done.append(row.id)
-                self.stats.duplicates += bool(result.duplicate)
+        done = [row.id for row, result in zip(rows, results, strict=True) if _acked(result)]
+        failed = [
+            self._failure(row, result)
+            for row, result in zip(rows, results, strict=True)
+            if isinstance(result, BaseException)
+        ]
         if done:
             await conn.execute(statements.delete, done)
         if failed:
@@ -231,8 +258,15 @@ class OutboxRelay:
                 len(rows),
                 failed[0].error,
             )
-        self.stats.published += len(done)
-        self.stats.failed += len(failed)
+        self._count(results)
+
+    def _count(self, results: Sequence[PubAck | BaseException]) -> None:
+        for result in results:
+            if isinstance(result, BaseException):
+                self.stats.failed += 1
+            else:
+                self.stats.published += 1
+                self.stats.duplicates += bool(result.duplicate)
 
     def _retry_delay(self, attempt: int) -> float:
         return backoff_delay(attempt, base=self._retry_base, cap=self._retry_cap)

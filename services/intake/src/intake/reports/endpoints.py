@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from guichet_contracts.ids import uuid7
 from guichet_contracts.values import Channel, Language
 from guichet_kit.auth import OptionalPrincipalDep, Principal
-from guichet_kit.bus.wake import wake_relay
+from guichet_kit.bus.handover import hand_over
 from guichet_kit.i18n import request_language
 from guichet_kit.image_pool_component import get_image_pool
 from guichet_kit.logging.context import current_correlation_id
@@ -158,7 +158,7 @@ def intake_context(request: Request, settings: Settings) -> IntakeContext:
     return IntakeContext(
         engine=request.app.state.engine,
         sessions=request.app.state.session_factory,
-        wake_relay=partial(wake_relay, request.app),
+        hand_over=partial(hand_over, request.app),
         storage=get_storage(request),
         photos=PhotoProcessor(get_image_pool(request)),
         token_key=settings.tracking_token_key.get_secret_value().encode("utf-8"),

@@ -13,7 +13,7 @@ from pydantic_core import to_json
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from guichet_contracts.envelope import Envelope
+from guichet_kit.bus import QueuedEvent
 from intake.directory.repository import MunicipalityRef
 from intake.models import Photo, Report, ReportLocator
 
@@ -70,7 +70,7 @@ class Placement:
     report: dict[str, Any]  # the report's columns, with `lon` and `lat` for its point
     token_hash: bytes
     photos: Sequence[dict[str, Any]]
-    event: Envelope
+    event: QueuedEvent
 
 
 @dataclass(frozen=True)
@@ -124,8 +124,8 @@ async def place(connection: asyncpg.Connection, placement: Placement) -> bool:
         _json(list(placement.photos)),
         placement.event.id,
         placement.event.subject,
-        placement.event.to_bytes(),
-        "{}",
+        placement.event.payload,
+        _json(dict(placement.event.headers)),
     )
     return placed
 

@@ -35,6 +35,7 @@ from guichet_contracts.ids import uuid7
 from guichet_contracts.tracking import new_tracking_number, token_hash
 from guichet_contracts.values import Channel, GeoPoint, Language
 from guichet_kit.auth import Principal
+from guichet_kit.bus import QueuedEvent
 from guichet_kit.db.driver import pooled_driver_connection
 from guichet_kit.storage import ObjectStorage, StorageUnavailable
 from intake.directory.cache import CategoryCache, CategoryRules
@@ -65,7 +66,7 @@ class IntakeContext:
 
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
-    wake_relay: Callable[[], None]  # after a report is written (ADR 0015)
+    hand_over: Callable[[Sequence[QueuedEvent]], None]  # to the relay, once written
     storage: ObjectStorage
     photos: PhotoProcessor
     token_key: bytes
@@ -272,12 +273,16 @@ async def _place(
         report=_report_row(content, submission),
         token_hash=token_hash(token),
         photos=[_photo_row(i, p) for i, p in enumerate(photos)],
-        event=Envelope.build(
-            ReportSubmitted(report=content), tenant_id=nis, correlation_id=submission.correlation_id
+        event=QueuedEvent.of(
+            Envelope.build(
+                ReportSubmitted(report=content),
+                tenant_id=nis,
+                correlation_id=submission.correlation_id,
+            )
         ),
     )
     if await repository.place(connection, placement):
-        ctx.wake_relay()
+        ctx.hand_over([placement.event])  # committed: the relay publishes it now (ADR 0015)
         return Receipt(CREATED, body, nis)
     assert key is not None  # only a key can be taken
     winner = await repository.find_idempotency(connection, scope, key)

@@ -1,0 +1,50 @@
+"""Handing the events a transaction queued to this process's relay once it has committed.
+
+`add_to_outbox` / `write_with_event` list each queued event in their session's info; the
+BusComponent has every session of the app's factory hand them to the relay after its commit
+(a SQLAlchemy `after_commit` hook; a rollback forgets them). The relay publishes them from
+memory. Code that writes the outbox on a bare driver connection calls `hand_over(app, events)`
+itself once its statement has committed. ADR 0015.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from fastapi import FastAPI
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session
+
+from guichet_kit.bus.outbox import QUEUED_EVENTS, QueuedEvent
+
+HandOver = Callable[[Sequence[QueuedEvent]], None]
+
+_HAND_OVER = "guichet.hand_over"
+
+
+def hand_over_on_commit(sessions: async_sessionmaker[AsyncSession], hand_over: HandOver) -> None:
+    """Sessions made by `sessions` from now on give `hand_over` the events they queued, once
+    their transaction has committed."""
+    if not event.contains(Session, "after_commit", _after_commit):
+        event.listen(Session, "after_commit", _after_commit)
+        event.listen(Session, "after_rollback", _after_rollback)
+    sessions.configure(info={**sessions.kw.get("info", {}), _HAND_OVER: hand_over})
+
+
+def hand_over(app: FastAPI, events: Sequence[QueuedEvent]) -> None:
+    """After a commit that queued `events` outside a session (on a driver connection)."""
+    relay: HandOver | None = getattr(app.state, "hand_over", None)
+    if relay is not None:
+        relay(events)
+
+
+def _after_commit(session: Session) -> None:
+    queued: list[QueuedEvent] = session.info.pop(QUEUED_EVENTS, [])
+    relay: HandOver | None = session.info.get(_HAND_OVER)
+    if queued and relay is not None:
+        relay(queued)
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(QUEUED_EVENTS, None)
