@@ -185,6 +185,10 @@ class OutboxRelay:
         if done:
             async with pooled_driver_connection(self._engine) as conn:
                 await conn.execute(_statements(self._table).delete, done)
+        if len(done) < len(batch):
+            first = next(r for r in results if not _acked(r))
+            logger.warning("%d of %d handed-over events not published, left for the poll: %s",
+                           len(batch) - len(done), len(batch), first)  # fmt: skip
         self._count(results)
 
     async def _pause(self, seconds: float) -> None:
