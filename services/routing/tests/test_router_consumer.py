@@ -223,20 +223,7 @@ async def test_a_report_near_an_open_case_is_a_duplicate(
 ) -> None:
     spot = (4.2500, 50.7700)
     case_id = uuid7()
-    created = CaseCreated(
-        case_id=case_id,
-        case_number="SPL-2026-000001",
-        report_id=uuid7(),
-        tracking_number="T-1",
-        created_at=datetime.now(UTC) - timedelta(days=2),
-        category_code="dirty_public_space",
-        location=GeoPoint(lon=spot[0], lat=spot[1]),
-        departments=["CLEAN"],
-        priority=Priority.NORMAL,
-        confidentiality=Confidentiality.PUBLIC,
-        status=CaseStatus.NEW,
-        due_at=datetime.now(UTC) + timedelta(days=3),
-    )
+    created = case_created(case_id, spot, datetime.now(UTC) - timedelta(days=2))
     await publish(js, Envelope.build(created, tenant_id=LEEUW, correlation_id=uuid7()))
     await wait_for_open_case(app_sessions, case_id)
 
