@@ -275,9 +275,12 @@ class EventConsumer:
         ordered = sorted(envelopes, key=lambda envelope: envelope.tenant_id)
         try:
             async with self._session_factory() as session, session.begin():
+                # The first statement opens the transaction: the first tenant's binding
+                # (through SQLAlchemy), so the claim can go straight to the driver.
+                bound = ordered[0].tenant_id
+                await set_tenant(session, bound)
                 ids = [envelope.id for envelope in ordered]
                 fresh = await claim_many(session, self._inbox, self.spec.durable, ids)
-                bound: str | None = None
                 for envelope in ordered:
                     if envelope.id in fresh:
                         fresh.discard(envelope.id)  # a second copy in the batch is skipped
