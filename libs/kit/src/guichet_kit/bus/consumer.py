@@ -65,6 +65,9 @@ class ConsumerSpec:
     batch: int = 10
     fetch_timeout: float = 5.0
     shared_transaction: bool = False
+    # After a batch smaller than `batch`, wait this long before fetching again: under a steady
+    # flow each fetch and transaction then carries several events instead of one.
+    linger: float = 0.02
 
     def __post_init__(self) -> None:
         if self.max_deliver < 1 or not self.backoff or not self.filter_subjects:
@@ -166,6 +169,8 @@ class EventConsumer:
                     await self._sleep(backoff_delay(failures, base=0.1, cap=30.0))
                     continue
                 await self._handle_batch(msgs)
+                if len(msgs) < self.spec.batch:
+                    await self._sleep(self.spec.linger)
         finally:
             with contextlib.suppress(nats.errors.Error):
                 await sub.unsubscribe()
