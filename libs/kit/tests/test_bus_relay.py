@@ -21,7 +21,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from guichet_contracts.envelope import Envelope
 from guichet_kit.bus.connection import NatsConnection
 from guichet_kit.bus.handover import hand_over_on_commit
-from guichet_kit.bus.outbox import QueuedEvent, add_to_outbox, outbox_table
+from guichet_kit.bus.outbox import (
+    MAX_EVENT_BYTES,
+    EventTooLargeError,
+    QueuedEvent,
+    add_to_outbox,
+    outbox_table,
+)
 from guichet_kit.bus.relay import OutboxRelay
 from guichet_kit.bus.subjects import DEADLETTER, StreamSpec, ensure_streams
 from guichet_testing.database import DbRole, TestDatabase
@@ -336,3 +342,13 @@ async def _true(value: bool) -> bool:
 
 async def _eq(awaitable: Any, expected: Any) -> bool:
     return bool(await awaitable == expected)
+
+
+async def test_an_event_nats_would_refuse_is_never_queued(engine: AsyncEngine) -> None:
+    huge = Envelope(
+        type="report.submitted", version=1, tenant_id="23077", correlation_id=uuid.uuid4(),
+        data={"text": "x" * MAX_EVENT_BYTES},
+    )  # fmt: skip
+    with pytest.raises(EventTooLargeError):
+        await queue(engine, [huge])
+    assert await outbox_count(engine) == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -206,3 +207,31 @@ async def test_only_the_operator_hosts_municipalities(
         "/v1/municipalities/82009", json=bastogne(), headers=await auth("admin.soignies")
     )
     assert response.status_code == 403
+
+
+async def test_a_boundary_too_detailed_to_publish_is_refused(
+    client: httpx.AsyncClient, auth: Auth, fresh_routing: Any
+) -> None:
+    """Published, the directory must fit in one NATS message: a boundary that would not is
+    refused before anything is stored, with what to do about it."""
+    before = await stored_boundary(fresh_routing)
+    centre_lon, centre_lat, vertices = 4.07, 50.58, 60_000
+    ring = [
+        [
+            round(centre_lon + 0.01 * math.cos(2 * math.pi * k / vertices), 7),
+            round(centre_lat + 0.006 * math.sin(2 * math.pi * k / vertices), 7),
+        ]
+        for k in range(vertices)
+    ]
+    detailed = {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}
+
+    response = await client.put(URL, json=detailed, headers=await auth("operator"))
+
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    assert problem["code"] == "routing.directory_too_large"
+    assert "simplify the boundary" in problem["detail"]
+    assert await stored_boundary(fresh_routing) == before
+    async with fresh_routing.admin_engine.connect() as connection:
+        queued = await connection.scalar(text("SELECT count(*) FROM routing.outbox"))
+    assert queued == 0

@@ -29,6 +29,10 @@ class InvalidDirectoryChange(Unprocessable):
     code = "routing.directory_change_invalid"
 
 
+class DirectoryTooLarge(Unprocessable):
+    code = "routing.directory_too_large"
+
+
 class MunicipalityNotFound(NotFound):
     code = "routing.municipality_not_found"
 
@@ -79,6 +83,19 @@ register_messages(
             "(hoogstens {tolerance_m2} m² toegestaan).",
             "de": "Die Grenze überlappt {town} ({nis}) um {area_m2} m² "
             "(höchstens {tolerance_m2} m² erlaubt).",
+        },
+        "routing.directory_too_large": {
+            "en": "Published, the directory of {nis} would take {size_kib} KiB, over the "
+            "{limit_kib} KiB an event may carry: simplify the boundary (fewer vertices).",
+            "fr": "Une fois publié, l'annuaire de {nis} ferait {size_kib} Kio, au-delà des "
+            "{limit_kib} Kio qu'un événement peut porter : simplifiez la limite (moins de "
+            "sommets).",
+            "nl": "Gepubliceerd zou de gids van {nis} {size_kib} KiB groot zijn, meer dan de "
+            "{limit_kib} KiB die een gebeurtenis mag dragen: vereenvoudig de grens (minder "
+            "hoekpunten).",
+            "de": "Veröffentlicht wäre das Verzeichnis von {nis} {size_kib} KiB groß, mehr als "
+            "die {limit_kib} KiB, die ein Ereignis tragen darf: vereinfachen Sie die Grenze "
+            "(weniger Eckpunkte).",
         },
         "routing.directory_change_invalid": {
             "en": "The change was refused: {count} problem(s), see errors.",

@@ -11,6 +11,8 @@ from guichet_kit.bus.consumer import ConsumerSpec, EventConsumer, Handler, Inval
 from guichet_kit.bus.deadletter import DL_HEADER_PREFIX, DeadLetter
 from guichet_kit.bus.inbox import claim, inbox_table, prune_inbox
 from guichet_kit.bus.outbox import (
+    MAX_EVENT_BYTES,
+    EventTooLargeError,
     QueuedEvent,
     add_to_outbox,
     outbox_row,
@@ -40,6 +42,7 @@ __all__ = [
     "DIRECTORY_STREAM",
     "DL_HEADER_PREFIX",
     "INTAKE_STREAM",
+    "MAX_EVENT_BYTES",
     "PLATFORM_STREAMS",
     "ROUTING_STREAM",
     "BusComponent",
@@ -47,6 +50,7 @@ __all__ = [
     "ConsumerSpec",
     "DeadLetter",
     "EventConsumer",
+    "EventTooLargeError",
     "Handler",
     "InvalidEventError",
     "NatsConnection",

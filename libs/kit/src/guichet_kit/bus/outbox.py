@@ -30,6 +30,8 @@ from guichet_contracts.envelope import Envelope
 from guichet_kit.db.driver import Row, insert_rows
 
 OUTBOX_TABLE = "outbox"
+# NATS refuses a message over its max_payload (1 MiB by default); room is kept for headers.
+MAX_EVENT_BYTES = 1024 * 1024 - 16 * 1024
 QUEUED_EVENTS = "guichet.queued_events"  # Session.info key: events queued in its transaction
 
 
@@ -54,6 +56,10 @@ def outbox_table(metadata: MetaData, schema: str | None = None) -> Table:
     )
 
 
+class EventTooLargeError(ValueError):
+    """An event NATS would refuse: queued, it could never be published."""
+
+
 @dataclass(frozen=True)
 class QueuedEvent:
     """An outbox row: what the relay publishes (`payload` byte for byte)."""
@@ -65,7 +71,13 @@ class QueuedEvent:
 
     @classmethod
     def of(cls, envelope: Envelope, headers: Mapping[str, str] | None = None) -> QueuedEvent:
-        return cls(envelope.id, envelope.subject, envelope.to_bytes(), dict(headers or {}))
+        payload = envelope.to_bytes()
+        if len(payload) > MAX_EVENT_BYTES:
+            raise EventTooLargeError(
+                f"{envelope.type} is {len(payload)} bytes, over the {MAX_EVENT_BYTES} an event "
+                "may carry"
+            )
+        return cls(envelope.id, envelope.subject, payload, dict(headers or {}))
 
 
 def outbox_row(table: Table, queued: QueuedEvent) -> Row:

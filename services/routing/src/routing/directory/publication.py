@@ -27,7 +27,8 @@ from guichet_contracts.events.directory import (
     SubcategoryInfo,
 )
 from guichet_contracts.ids import uuid7
-from guichet_kit.bus import add_to_outbox
+from guichet_kit.bus import MAX_EVENT_BYTES, EventTooLargeError, add_to_outbox
+from routing.errors import DirectoryTooLarge
 from routing.models import (
     Category,
     Department,
@@ -58,7 +59,13 @@ async def publish_directory(
     revision = await _next_revision(session, nis)
     snapshot = await build_snapshot(session, nis, revision)
     envelope = Envelope.build(snapshot, tenant_id=nis, correlation_id=correlation_id or uuid7())
-    await add_to_outbox(session, outbox, envelope)
+    try:
+        await add_to_outbox(session, outbox, envelope)
+    except EventTooLargeError:
+        size = len(envelope.to_bytes())
+        raise DirectoryTooLarge(
+            nis=nis, size_kib=size // 1024, limit_kib=MAX_EVENT_BYTES // 1024
+        ) from None
     return snapshot
 
 
