@@ -510,3 +510,29 @@ def status_changed(case_id: UUID, to: CaseStatus) -> CaseStatusChanged:
 
 def case_event(payload: CaseCreated | CaseStatusChanged | CaseMerged) -> Envelope:
     return Envelope.build(payload, tenant_id=LEEUW, correlation_id=uuid7())
+
+
+async def test_a_second_report_of_a_spot_joins_a_case_still_being_opened(
+    fresh_routing: Any,
+) -> None:
+    """No case event yet (cases has not answered): the first report's decision already made
+    its case known here, under the report's id, which cases gives the case."""
+    spot, now = (4.2375, 50.7725), datetime.now(UTC)
+    first = report(category="dirty_public_space", where=spot, at=now)
+    second = report(category="dirty_public_space", where=(spot[0] + 0.0001, spot[1]), at=now)
+
+    async with tenant_transaction(fresh_routing.sessions, LEEUW) as session:
+        opened = await route_report(session, submitted(first), CONFIG)
+    async with tenant_transaction(fresh_routing.sessions, LEEUW) as session:
+        joined = await route_report(session, submitted(second), CONFIG)
+        created = case_created(first.report_id, spot, now)
+        await handle_case_event(session, case_event(created))  # then cases answers: no change
+
+    assert opened is not None
+    assert joined is not None
+    assert (opened.outcome, joined.outcome) == ("new_case", "duplicate")
+    assert joined.duplicate_of_case_id == first.report_id
+    async with tenant_transaction(fresh_routing.sessions, LEEUW) as session:
+        rows = (await session.execute(select(OpenCase.case_id))).scalars().all()
+    assert list(rows).count(first.report_id) == 1
+    assert second.report_id not in rows

@@ -18,7 +18,6 @@ from cases.sla import add_business_days
 from guichet_contracts.envelope import Envelope
 from guichet_contracts.events.case import CaseCreated
 from guichet_contracts.events.routing import RoutingDecided
-from guichet_contracts.ids import uuid7
 from guichet_contracts.values import CaseStatus
 from guichet_kit.bus import write_with_event
 from guichet_kit.db.driver import Row, table_of
@@ -43,11 +42,13 @@ async def create_case(
     cause: Envelope | None = None,
     created_at: datetime | None = None,
 ) -> NewCase:
-    """Two round trips: the number (see `cases.numbering`), then everything else."""
+    """Two round trips: the number (see `cases.numbering`), then everything else. The case
+    takes the id of the report that opens it: routing, which decided it, can then find it as
+    a duplicate target before `case.created` comes back (ADR 0016)."""
     created_at = created_at or clock.now()
     local = clock.local(created_at)
     case = NewCase(
-        id=uuid7(),
+        id=decision.report.report_id,
         number=await numbering.next_number(session, tenant_id, case_prefix, local.year),
         created_at=created_at,
         due_at=add_business_days(local, decision.sla_business_days),

@@ -8,7 +8,10 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from guichet_kit.db.driver import driver_connection
+from guichet_contracts.events.report import ReportContent
+from guichet_contracts.values import CaseStatus
+from guichet_kit.db.driver import Row, driver_connection, table_of
+from routing.models import OpenCase
 
 _ADD_CASE = (
     "INSERT INTO routing.open_case (tenant_id, case_id, category_code, location, status, "
@@ -34,6 +37,23 @@ async def add_case(
     await connection.execute(
         _ADD_CASE, tenant_id, case_id, category_code, lon, lat, status, created_at
     )
+
+
+def open_case_row(tenant_id: str, report: ReportContent) -> Row:
+    """The case a report opens, known here from the decision on: cases gives it the report's
+    id (ADR 0016), so a second report of the same spot a moment later is already its
+    duplicate. Its `case.created` then changes nothing."""
+    values = {
+        "tenant_id": tenant_id,
+        "case_id": report.report_id,
+        "category_code": report.category_code,
+        "status": CaseStatus.NEW.value,
+        "created_at": report.submitted_at,
+        "lon": report.location.lon,
+        "lat": report.location.lat,
+    }
+    point = "ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography"
+    return Row(table_of(OpenCase), values, {"location": point}, "ON CONFLICT (case_id) DO NOTHING")
 
 
 async def set_status(session: AsyncSession, case_id: UUID, status: str) -> bool:
