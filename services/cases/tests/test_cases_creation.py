@@ -173,7 +173,7 @@ async def test_unique_report_is_enforced_by_the_database(
             await create_case(session, nis, decided, prefix)
             await create_case(session, nis, decided, prefix)
 
-    with pytest.raises(asyncpg.UniqueViolationError, match="case_pkey|case_report_id_key"):
+    with pytest.raises(asyncpg.UniqueViolationError, match=r"case_pkey|case_report_id_key"):
         await create_twice()
 
 
