@@ -123,7 +123,7 @@ async def main(args: argparse.Namespace) -> None:
     engine = create_async_engine(admin_url.rsplit("/", 1)[0] + f"/{name}", pool_size=10)
     with tempfile.TemporaryDirectory() as tmp:
         server = NatsServer(os.environ["GUICHET_NATS_SERVER_BIN"], Path(tmp))
-        server.start()
+        server.start_on_free_ports()
         conn = NatsConnection(server.url, name="bench")
         try:
             async with engine.begin() as c:

@@ -220,7 +220,7 @@ def private_nats(stack: StackInfo, tmp_path_factory: pytest.TempPathFactory) -> 
     """A JetStream server of this suite's own: streams and durables of the cases tests never
     meet those of other suites on the stack's NATS."""
     server = NatsServer(stack.nats_server_bin, Path(tmp_path_factory.mktemp("cases-nats")))
-    server.start()
+    server.start_on_free_ports()
     try:
         yield server.url
     finally:

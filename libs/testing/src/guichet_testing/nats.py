@@ -77,6 +77,19 @@ class NatsServer:
             time.sleep(0.02)
         raise TimeoutError(f"nats-server not healthy after {timeout}s, see {self.log_file}")
 
+    def start_on_free_ports(self, attempts: int = 3) -> None:
+        """First start: a port found free can be taken by another process (an outgoing
+        connection's ephemeral port) before the server binds it; then try new ports."""
+        for attempt in range(1, attempts + 1):
+            try:
+                self.start()
+                return
+            except RuntimeError:
+                in_use = "address already in use" in self.log_file.read_text(errors="replace")
+                if not in_use or attempt == attempts:
+                    raise
+                self.port, self.monitor_port = free_port(), free_port()
+
     def stop(self, timeout: float = 10.0) -> None:
         """Graceful shutdown (SIGTERM)."""
         self._end(signal.SIGTERM, timeout)
@@ -105,7 +118,7 @@ class NatsServer:
 def nats_server(stack: StackInfo, tmp_path: Path) -> Iterator[NatsServer]:
     """A running JetStream server of this test's own; killed at teardown."""
     server = NatsServer(stack.nats_server_bin, tmp_path / "nats")
-    server.start()
+    server.start_on_free_ports()
     try:
         yield server
     finally:
