@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from cases.cli import MIGRATIONS_DIR
 from cases.directory.handlers import apply_directory
+from cases.settings import Settings
 from guichet_contracts.envelope import Envelope
 from guichet_contracts.events.directory import (
     CategoryInfo,
@@ -225,6 +226,31 @@ def private_nats(stack: StackInfo, tmp_path_factory: pytest.TempPathFactory) -> 
         yield server.url
     finally:
         server.kill()
+
+
+MakeSettings = Callable[..., Settings]
+
+
+@pytest.fixture(scope="session")
+def cases_settings(stack: StackInfo, cases_db: ServiceDatabase, private_nats: str) -> MakeSettings:
+    """Settings of a cases app on this suite's database and NATS; `overrides` on top."""
+
+    def make(**overrides: Any) -> Settings:
+        values: dict[str, Any] = {
+            "environment": "test",
+            "database_url": cases_db.app_role.url,
+            "database_migration_url": cases_db.migration_role.url,
+            "database_app_role": cases_db.app_role.name,
+            "database_pool_size": 5,
+            "nats_url": private_nats,
+            "s3_endpoint": stack.s3_endpoint,
+            "s3_access_key": stack.s3_access_key,
+            "s3_secret_key": stack.s3_secret_key,
+            "oidc_issuers": [stack.oidc_issuer],
+        }
+        return Settings.model_validate(values | overrides)
+
+    return make
 
 
 MakeDecision = Callable[..., Envelope]

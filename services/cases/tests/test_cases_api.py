@@ -21,9 +21,7 @@ from cases.settings import Settings
 from guichet_contracts.envelope import Envelope
 from guichet_contracts.values import Confidentiality
 from guichet_testing.apps import serve
-from guichet_testing.database import ServiceDatabase
 from guichet_testing.oidc import TokenFactory
-from guichet_testing.stack import StackInfo
 
 Apply = Callable[[Envelope], Any]
 LEEUW = "23077"
@@ -33,20 +31,9 @@ _spots = itertools.count()
 
 @pytest.fixture(scope="module")
 async def client(
-    stack: StackInfo, cases_db: ServiceDatabase, private_nats: str, demo_towns: dict[str, str]
+    cases_settings: Callable[..., Settings], demo_towns: dict[str, str]
 ) -> AsyncIterator[httpx.AsyncClient]:
-    settings = Settings(
-        environment="test",
-        database_url=cases_db.app_role.url,
-        database_migration_url=cases_db.migration_role.url,
-        database_app_role=cases_db.app_role.name,
-        database_pool_size=5,
-        nats_url=private_nats,
-        s3_endpoint=stack.s3_endpoint,
-        s3_access_key=stack.s3_access_key,
-        s3_secret_key=stack.s3_secret_key,
-        oidc_issuers=[stack.oidc_issuer],
-    )
+    settings = cases_settings()
     async with serve(create_app(settings)) as http:
         yield http
 

@@ -20,8 +20,6 @@ from cases.settings import Settings
 from guichet_contracts.envelope import Envelope
 from guichet_kit.bus import DIRECTORY_STREAM, ROUTING_STREAM, ensure_streams
 from guichet_testing.apps import serve
-from guichet_testing.database import ServiceDatabase
-from guichet_testing.stack import StackInfo
 
 STREAMS = [DIRECTORY_STREAM, ROUTING_STREAM]
 
@@ -49,20 +47,9 @@ async def js(private_nats: str) -> AsyncIterator[JetStreamContext]:
 
 @pytest.fixture(scope="module")
 async def running_service(
-    stack: StackInfo, cases_db: ServiceDatabase, private_nats: str, js: JetStreamContext
+    cases_settings: Callable[..., Settings], js: JetStreamContext
 ) -> AsyncIterator[httpx.AsyncClient]:
-    settings = Settings(
-        environment="test",
-        database_url=cases_db.app_role.url,
-        database_migration_url=cases_db.migration_role.url,
-        database_app_role=cases_db.app_role.name,
-        database_pool_size=5,
-        nats_url=private_nats,
-        s3_endpoint=stack.s3_endpoint,
-        s3_access_key=stack.s3_access_key,
-        s3_secret_key=stack.s3_secret_key,
-        oidc_issuers=[stack.oidc_issuer],
-    )
+    settings = cases_settings()
     async with serve(create_app(settings)) as http:
         yield http
 

@@ -25,10 +25,8 @@ from cases.settings import Settings
 from guichet_contracts.envelope import Envelope
 from guichet_contracts.values import Confidentiality
 from guichet_testing.apps import serve
-from guichet_testing.database import ServiceDatabase
 from guichet_testing.oidc import TokenFactory, demo_users
 from guichet_testing.s3 import random_bucket_name, remove_bucket
-from guichet_testing.stack import StackInfo
 
 Apply = Callable[[Envelope], Any]
 LEEUW = "23077"
@@ -40,47 +38,21 @@ ORIENTATION, GPS_IFD = 0x0112, 0x8825
 
 
 @pytest.fixture(scope="module")
-def s3_admin(stack: StackInfo) -> Minio:
-    return Minio(
-        stack.s3_endpoint,
-        access_key=stack.s3_access_key,
-        secret_key=stack.s3_secret_key,
-        secure=False,
-    )
-
-
-@pytest.fixture(scope="module")
-def bucket(s3_admin: Minio) -> Iterator[str]:
+def bucket(s3_client: Minio) -> Iterator[str]:
     name = random_bucket_name("cases-test")
-    s3_admin.make_bucket(name)
+    s3_client.make_bucket(name)
     try:
         yield name
     finally:
-        remove_bucket(s3_admin, name)
+        remove_bucket(s3_client, name)
 
 
 @pytest.fixture(scope="module")
 async def client(
-    stack: StackInfo,
-    cases_db: ServiceDatabase,
-    private_nats: str,
-    demo_towns: dict[str, str],
-    bucket: str,
+    cases_settings: Callable[..., Settings], demo_towns: dict[str, str], bucket: str
 ) -> AsyncIterator[httpx.AsyncClient]:
-    settings = Settings(
-        environment="test",
-        database_url=cases_db.app_role.url,
-        database_migration_url=cases_db.migration_role.url,
-        database_app_role=cases_db.app_role.name,
-        database_pool_size=5,
-        nats_url=private_nats,
-        s3_endpoint=stack.s3_endpoint,
-        s3_access_key=stack.s3_access_key,
-        s3_secret_key=stack.s3_secret_key,
-        s3_bucket=bucket,
-        oidc_issuers=[stack.oidc_issuer],
-        reporter_comments_per_hour=PER_HOUR,
-        attachment_max_bytes=2 * 1024 * 1024,
+    settings = cases_settings(
+        s3_bucket=bucket, reporter_comments_per_hour=PER_HOUR, attachment_max_bytes=2 * 1024 * 1024
     )
     async with serve(create_app(settings)) as http:
         yield http
@@ -279,7 +251,7 @@ async def test_reporter_comment_and_photo_become_public_without_exif(
     client: httpx.AsyncClient,
     tokens: TokenFactory,
     report: Callable[..., Any],
-    s3_admin: Minio,
+    s3_client: Minio,
     bucket: str,
     admin_engine: AsyncEngine,
     stream_reader: Any,
@@ -306,7 +278,7 @@ async def test_reporter_comment_and_photo_become_public_without_exif(
             )
         ).one()
     for path in row:
-        stored = s3_admin.get_object(bucket, f"{LEEUW}/{path}").read()
+        stored = s3_client.get_object(bucket, f"{LEEUW}/{path}").read()
         assert b"GuichetCam" not in stored
         with Image.open(io.BytesIO(stored)) as image:
             assert not image.getexif()
@@ -323,7 +295,7 @@ async def test_reporter_comment_and_photo_become_public_without_exif(
     async with httpx.AsyncClient() as browser:
         downloaded = await browser.get(picture["url"])
     assert downloaded.status_code == 200
-    assert downloaded.content == s3_admin.get_object(bucket, f"{LEEUW}/{row[0]}").read()
+    assert downloaded.content == s3_client.get_object(bucket, f"{LEEUW}/{row[0]}").read()
 
     detail = (await client.get(f"{STAFF}/{case.number}", headers=await staff(tokens))).json()
     assert [n["author_kind"] for n in detail["notes"]] == ["reporter", "reporter"]
@@ -350,7 +322,7 @@ async def test_reporter_comment_refusals_are_translated_and_write_nothing(
     client: httpx.AsyncClient,
     report: Callable[..., Any],
     admin_engine: AsyncEngine,
-    s3_admin: Minio,
+    s3_client: Minio,
     bucket: str,
 ) -> None:
     case = await report()
@@ -410,7 +382,7 @@ async def test_reporter_comment_refusals_are_translated_and_write_nothing(
                 text("SELECT id FROM cases.case WHERE number = :n"), {"n": case.number}
             )
         ).scalar_one()
-    assert list(s3_admin.list_objects(bucket, prefix=f"{LEEUW}/cases/{case_id}/")) == []
+    assert list(s3_client.list_objects(bucket, prefix=f"{LEEUW}/cases/{case_id}/")) == []
 
 
 async def test_confidential_case_shows_its_reporter_status_only(

@@ -77,23 +77,13 @@ async def js(stack: StackInfo) -> AsyncIterator[JetStreamContext]:
 
 
 @pytest.fixture(scope="session")
-def s3_admin(stack: StackInfo) -> Minio:
-    return Minio(
-        stack.s3_endpoint,
-        access_key=stack.s3_access_key,
-        secret_key=stack.s3_secret_key,
-        secure=False,
-    )
-
-
-@pytest.fixture(scope="session")
-def intake_bucket(s3_admin: Minio) -> Iterator[str]:
+def intake_bucket(s3_client: Minio) -> Iterator[str]:
     bucket = random_bucket_name("intake-test")
-    s3_admin.make_bucket(bucket)
+    s3_client.make_bucket(bucket)
     try:
         yield bucket
     finally:
-        remove_bucket(s3_admin, bucket)
+        remove_bucket(s3_client, bucket)
 
 
 @pytest.fixture(scope="session")
@@ -156,7 +146,7 @@ class Footprint:
 
 @pytest.fixture
 def footprint(
-    admin_engine: AsyncEngine, s3_admin: Minio, intake_bucket: str, js: JetStreamContext
+    admin_engine: AsyncEngine, s3_client: Minio, intake_bucket: str, js: JetStreamContext
 ) -> Callable[[], Awaitable[Footprint]]:
     async def count_rows() -> dict[str, int]:
         rows = {}
@@ -173,7 +163,7 @@ def footprint(
         while rows["outbox"] and asyncio.get_running_loop().time() < deadline:
             await asyncio.sleep(0.05)
             rows = await count_rows()
-        objects = len(list(s3_admin.list_objects(intake_bucket, recursive=True)))
+        objects = len(list(s3_client.list_objects(intake_bucket, recursive=True)))
         info = await js.stream_info("INTAKE")
         return Footprint(rows, objects, int(info.state.messages))
 

@@ -99,8 +99,8 @@ def _rgb(pixel: object) -> tuple[int, int, int]:
     return int(red), int(green), int(blue)
 
 
-def stored(s3_admin: Minio, bucket: str, key: str) -> bytes:
-    response = s3_admin.get_object(bucket, key)
+def stored(s3_client: Minio, bucket: str, key: str) -> bytes:
+    response = s3_client.get_object(bucket, key)
     try:
         return response.read()
     finally:
@@ -110,7 +110,7 @@ def stored(s3_admin: Minio, bucket: str, key: str) -> bytes:
 
 async def test_photo_is_oriented_stripped_resized_and_announced(
     client: httpx.AsyncClient,
-    s3_admin: Minio,
+    s3_client: Minio,
     intake_bucket: str,
     events_of: EventsOf,
     admin_engine: AsyncEngine,
@@ -125,7 +125,7 @@ async def test_photo_is_oriented_stripped_resized_and_announced(
     assert ref["thumbnail_key"].startswith(f"{LEEUW}/")
     assert ref["content_type"] == "image/jpeg"
 
-    display = stored(s3_admin, intake_bucket, ref["object_key"])
+    display = stored(s3_client, intake_bucket, ref["object_key"])
     assert len(display) == ref["size_bytes"]
     for marker in (b"Exif", b"xmpmeta", b"GuichetCam", b"secret-place", b"ICC_PROFILE"):
         assert marker not in display
@@ -139,7 +139,7 @@ async def test_photo_is_oriented_stripped_resized_and_announced(
         top, bottom = _rgb(rgb.getpixel((30, 10))), _rgb(rgb.getpixel((30, 110)))
         assert top[0] > 150 > top[2]
         assert bottom[2] > 150 > bottom[0]
-    thumbnail = stored(s3_admin, intake_bucket, ref["thumbnail_key"])
+    thumbnail = stored(s3_client, intake_bucket, ref["thumbnail_key"])
     with Image.open(io.BytesIO(thumbnail)) as thumb:
         assert thumb.format == "JPEG"
         assert max(thumb.size) <= 400
@@ -158,7 +158,7 @@ async def test_photo_is_oriented_stripped_resized_and_announced(
 
 
 async def test_large_photo_is_scaled_down_with_a_small_thumbnail(
-    client: httpx.AsyncClient, s3_admin: Minio, intake_bucket: str, events_of: EventsOf
+    client: httpx.AsyncClient, s3_client: Minio, intake_bucket: str, events_of: EventsOf
 ) -> None:
     big = encoded(two_colour(3000, 1000), "JPEG")
     response = await client.post("/v1/reports", data=report_part(), files=photos(big))
@@ -166,7 +166,7 @@ async def test_large_photo_is_scaled_down_with_a_small_thumbnail(
     [event] = await events_of(response.json()["report_id"])
     [ref] = event["data"]["report"]["photos"]
     assert (ref["width"], ref["height"]) == (2560, 853)
-    with Image.open(io.BytesIO(stored(s3_admin, intake_bucket, ref["thumbnail_key"]))) as thumb:
+    with Image.open(io.BytesIO(stored(s3_client, intake_bucket, ref["thumbnail_key"]))) as thumb:
         assert thumb.size == (400, 133)
 
 
@@ -181,7 +181,7 @@ async def test_large_photo_is_scaled_down_with_a_small_thumbnail(
 )
 async def test_png_webp_and_heic_become_jpeg(
     client: httpx.AsyncClient,
-    s3_admin: Minio,
+    s3_client: Minio,
     intake_bucket: str,
     events_of: EventsOf,
     admin_engine: AsyncEngine,
@@ -193,7 +193,7 @@ async def test_png_webp_and_heic_become_jpeg(
     assert response.status_code == 201, response.text
     [event] = await events_of(response.json()["report_id"])
     [ref] = event["data"]["report"]["photos"]
-    with Image.open(io.BytesIO(stored(s3_admin, intake_bucket, ref["object_key"]))) as image:
+    with Image.open(io.BytesIO(stored(s3_client, intake_bucket, ref["object_key"]))) as image:
         assert image.format == "JPEG"
         assert image.size == (80, 40)
     async with admin_engine.connect() as connection:
