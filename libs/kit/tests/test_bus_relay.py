@@ -352,3 +352,27 @@ async def test_an_event_nats_would_refuse_is_never_queued(engine: AsyncEngine) -
     with pytest.raises(EventTooLargeError):
         await queue(engine, [huge])
     assert await outbox_count(engine) == 0
+
+
+async def test_only_a_committed_outer_transaction_hands_its_events_over(
+    engine: AsyncEngine,
+) -> None:
+    """A released savepoint is not a commit (the outer transaction may still roll back), and
+    a session closed without commit or rollback forgets what it queued."""
+    sessions = async_sessionmaker(engine)
+    handed: list[QueuedEvent] = []
+    hand_over_on_commit(sessions, handed.extend)
+    async with sessions() as session, session.begin():
+        async with session.begin_nested():
+            await add_to_outbox(session, outbox, envelope())
+        assert handed == []  # savepoint released, outer still open
+        await session.rollback()
+    assert handed == []
+    session = sessions()
+    await add_to_outbox(session, outbox, envelope())  # autobegun, then closed
+    await session.close()
+    async with session.begin():
+        kept = envelope()
+        await add_to_outbox(session, outbox, kept)
+    await session.close()
+    assert [e.id for e in handed] == [kept.id]

@@ -7,9 +7,9 @@ from collections.abc import AsyncIterator
 
 import asyncpg
 import pytest
-from sqlalchemy import Column, ForeignKey, Integer, MetaData, Table, Text, Uuid, select
+from sqlalchemy import Column, ForeignKey, Integer, MetaData, Table, Text, Uuid, func, select
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.orm import registry
 
 from guichet_kit.db import create_session_factory
@@ -159,3 +159,25 @@ async def test_insert_rows_writes_every_row_in_one_statement(engine: AsyncEngine
         stored = (await conn.execute(query)).one()
         notes = (await conn.execute(select(note.c.id).where(note.c.case_id == case_id))).scalars()
         assert (stored.details, stored.total, list(notes)) == ({"k": "v"}, 4, [note_id])
+
+
+async def test_a_lost_pooled_connection_is_not_given_back_to_the_pool(
+    engine: AsyncEngine,
+) -> None:
+    single = create_async_engine(engine.url, pool_size=1, max_overflow=0)  # one to reuse
+
+    async def lose_it() -> None:
+        async with pooled_driver_connection(single) as connection:
+            pid = connection.get_server_pid()
+            async with engine.connect() as other:  # as a PostgreSQL restart would
+                # wait_for: return once the backend is gone, not merely signalled
+                await other.execute(select(func.pg_terminate_backend(pid, 5000)))
+            await connection.fetchval("SELECT 1")
+
+    try:
+        with pytest.raises((asyncpg.ConnectionDoesNotExistError, asyncpg.InterfaceError)):
+            await lose_it()
+        async with pooled_driver_connection(single) as connection:  # a live one, not the dead
+            assert await connection.fetchval("SELECT 1") == 1
+    finally:
+        await single.dispose()

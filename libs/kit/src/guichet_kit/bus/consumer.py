@@ -278,6 +278,7 @@ class EventConsumer:
         Sorted by tenant, stably: each tenant's events keep their order, and replicas take
         row locks in the same order."""
         ordered = sorted(envelopes, key=lambda envelope: envelope.tenant_id)
+        tenant = tenant_id_var.set(None)  # set_tenant tags logs: not beyond this batch
         try:
             async with self._session_factory() as session, session.begin():
                 # The first statement opens the transaction: the first tenant's binding
@@ -297,6 +298,8 @@ class EventConsumer:
             logger.info("batch of %d on %s rolled back (%s): one by one", len(ordered),
                         self.spec.durable, exc)  # fmt: skip
             return False
+        finally:
+            tenant_id_var.reset(tenant)
         return True
 
     async def _run_handler(self, session: AsyncSession, envelope: Envelope) -> None:

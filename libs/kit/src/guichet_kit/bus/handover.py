@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from fastapi import FastAPI
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from guichet_kit.bus.outbox import QUEUED_EVENTS, QueuedEvent
 
@@ -28,7 +28,8 @@ def hand_over_on_commit(sessions: async_sessionmaker[AsyncSession], hand_over: H
     their transaction has committed."""
     if not event.contains(Session, "after_commit", _after_commit):
         event.listen(Session, "after_commit", _after_commit)
-        event.listen(Session, "after_rollback", _after_rollback)
+        event.listen(Session, "after_rollback", _forget)
+        event.listen(Session, "after_transaction_end", _after_transaction_end)
     sessions.configure(info={**sessions.kw.get("info", {}), _HAND_OVER: hand_over})
 
 
@@ -40,11 +41,21 @@ def hand_over(app: FastAPI, events: Sequence[QueuedEvent]) -> None:
 
 
 def _after_commit(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint released: the outer one may still fail
+        return
     queued: list[QueuedEvent] = session.info.pop(QUEUED_EVENTS, [])
     relay: HandOver | None = session.info.get(_HAND_OVER)
     if queued and relay is not None:
         relay(queued)
 
 
-def _after_rollback(session: Session) -> None:
+def _forget(session: Session) -> None:
+    """A rollback (a savepoint's too: which events it undid is not known) or a transaction
+    ended without commit: its events are not handed over; their rows, if committed after
+    all, are found by the relay's poll."""
     session.info.pop(QUEUED_EVENTS, None)
+
+
+def _after_transaction_end(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # closed without commit or rollback (after_commit ran first)
+        _forget(session)

@@ -39,6 +39,7 @@ from guichet_kit.db.identifiers import checked_identifier
 logger = logging.getLogger(__name__)
 
 MSG_ID_HEADER = "Nats-Msg-Id"
+_HANDED_OVER_CAP = 10_000  # events waiting in memory (NATS down): the rest wait for the poll
 _ERROR_MAX_LENGTH = 1000
 
 
@@ -76,7 +77,8 @@ def _statements(table: Table) -> _Statements:
         # Losing this commit in a crash only means republishing rows JetStream will drop as
         # duplicates: no need to wait for the WAL flush (set in the same round trip).
         delete=(
-            f"WITH gone AS (DELETE FROM {name} WHERE id = ANY($1::uuid[])) "  # noqa: S608
+            f"WITH gone AS (DELETE FROM {name} WHERE id IN (SELECT id FROM {name} "  # noqa: S608
+            "WHERE id = ANY($1::uuid[]) FOR UPDATE SKIP LOCKED)) "
             "SELECT set_config('synchronous_commit', 'off', true)"
         ),
         retry_later=(
@@ -143,8 +145,9 @@ class OutboxRelay:
 
     def committed(self, events: Iterable[QueuedEvent]) -> None:
         """These events' rows were just committed: publish them now, from memory."""
+        room = _HANDED_OVER_CAP - len(self._handed_over)  # beyond: left to the poll
         self._handed_over.extend(
-            _Pending(e.id, e.subject, e.payload, dict(e.headers)) for e in events
+            _Pending(e.id, e.subject, e.payload, dict(e.headers)) for e in list(events)[:room]
         )
         self._wake.set()
 
@@ -159,7 +162,7 @@ class OutboxRelay:
         while not self._stopping.is_set():
             self._wake.clear()
             try:
-                while self._handed_over:
+                if self._handed_over:
                     await self.relay_handed_over()
                 if time.monotonic() >= next_poll:
                     claimed, all_ok = await self.relay_once()
@@ -170,6 +173,8 @@ class OutboxRelay:
                 logger.exception("outbox relay batch failed")
                 failures += 1
                 await self._pause(self._retry_delay(failures))
+                continue
+            if self._handed_over:
                 continue
             await self._pause(max(0.0, next_poll - time.monotonic()))
             await asyncio.sleep(self._linger)

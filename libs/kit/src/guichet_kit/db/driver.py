@@ -63,7 +63,12 @@ async def pooled_driver_connection(engine: AsyncEngine) -> AsyncIterator[asyncpg
     """A pooled asyncpg connection outside any transaction: each statement is its own
     transaction. For a hot path that reads in one statement and writes in one (ADR 0014)."""
     async with engine.connect() as connection:
-        yield await _raw(connection)
+        raw = await _raw(connection)
+        try:
+            yield raw
+        finally:
+            if raw.is_closed():  # lost (e.g. PostgreSQL restarted): never back to the pool
+                await connection.invalidate()
 
 
 async def _driver(session: AsyncSession) -> asyncpg.Connection:
