@@ -11,9 +11,10 @@ calls `submit_report`, which is a handler in the kit's sense: it owns its transa
    event, all or nothing. If it fails, the objects stored in step 2 are deleted (best effort,
    logged). If another request with the same key won the race, its response is replayed.
 
-Without photos, steps 1 and 3 share one transaction (the hot path: fewer round trips). With
-photos, step 1 is a short read transaction and step 3 another, so no transaction stays open
-while images are processed and uploaded.
+Step 1 is one statement and step 3 another (`intake.place_report`, its own transaction, ADR
+0014), on a pooled connection held across both when there are no photos; with photos none is
+held while images are processed and uploaded. If the write's outcome is unknown (connection
+lost, request cancelled), the photo objects are kept rather than deleted.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from guichet_contracts.values import Channel, GeoPoint, Language
 from guichet_kit.auth import Principal
 from guichet_kit.bus import QueuedEvent
 from guichet_kit.db.driver import pooled_driver_connection
+from guichet_kit.errors import GuichetError
 from guichet_kit.storage import ObjectStorage, StorageUnavailable
 from intake.directory.cache import CategoryCache, CategoryRules
 from intake.directory.repository import MunicipalityRef
@@ -131,18 +133,33 @@ async def _place_with_photos(
     processed = await ctx.photos.process(submission.photos)
     stored: list[_StoredPhoto] = []
     nis = target.municipality.nis
+    writing = False
     try:
         await _store_photos(ctx.storage, nis, report_id, processed, stored)
+        writing = True
         async with pooled_driver_connection(ctx.engine) as connection:
             receipt = await _place(
                 ctx, connection, submission, target, report_id, stored, scope, fingerprint
             )
-    except BaseException:
-        await _delete_photos(ctx.storage, nis, stored)
+    except BaseException as exc:
+        if writing and _may_have_committed(exc):
+            logger.error("report %s: outcome of its write unknown (%s), its %d photo objects "
+                         "are kept", report_id, type(exc).__name__, len(stored))  # fmt: skip
+        else:
+            await _delete_photos(ctx.storage, nis, stored)
         raise
     if receipt.replayed:  # another request with the key won: its report has its own photos
         await _delete_photos(ctx.storage, nis, stored)
     return receipt
+
+
+def _may_have_committed(exc: BaseException) -> bool:
+    """Whether the write may have committed despite `exc`: only an error PostgreSQL reported
+    (the statement was rolled back) or a refusal of ours says it did not. A lost connection,
+    a timeout or a cancelled request leaves it unknown: the photos are kept then, as a report
+    pointing at deleted photos is worse than an orphan object."""
+    reported = isinstance(exc, asyncpg.PostgresError | GuichetError)
+    return not reported or isinstance(exc, asyncpg.PostgresConnectionError)
 
 
 async def _replay_or_resolve(
