@@ -116,6 +116,7 @@ async def test_case_content_deadline_history_and_event(
     decided = envelope.payload(RoutingDecided)
     (case,) = await cases_of(sessions, nis)
     assert case.report_id == decided.report.report_id
+    assert case.id == decided.report.report_id  # routing relies on it (ADR 0016)
     assert (case.status, case.priority, case.confidentiality) == ("new", "high", "public")
     assert (case.lead_department, case.departments) == ("clean", ["clean", "roads"])
     assert case.reporter_language == "fr"

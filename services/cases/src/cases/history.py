@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from cases.models.case_history import CaseHistory
 from guichet_contracts.ids import uuid7
 from guichet_contracts.values import Actor, CaseStatus
-from guichet_kit.db.driver import Row, insert_row, table_of
+from guichet_kit.db.driver import Row, insert_rows, table_of
 
 
 def entry(
@@ -44,7 +44,7 @@ def entry(
 
 async def record(session: AsyncSession, row: Row) -> None:
     """An `entry` alone (a new case writes its entry with its other rows, in one statement)."""
-    await insert_row(session, row.table, row.values)  # every case change: the driver
+    await insert_rows(session, [row])  # every case change: the driver
 
 
 async def entries(session: AsyncSession, case_id: uuid.UUID) -> list[CaseHistory]:

@@ -62,7 +62,7 @@ async def join_duplicate_target(
     """Count one more supporter on the case a duplicate report joins, following cases that
     were themselves merged into another one; None when there is no open end in this tenant."""
     connection = await driver_connection(session)  # every duplicate report (ADR 0014)
-    for _ in range(MAX_DUPLICATE_HOPS):
+    for _ in range(2):  # a second read sees a merge that committed during the first
         row = await connection.fetchrow(_JOIN, case_id, at, MAX_DUPLICATE_HOPS)
         if row is not None:
             return Joined(row["id"], row["tenant_id"], row["number"], row["supporters"])

@@ -20,8 +20,7 @@ async def handle_case_event(session: AsyncSession, envelope: Envelope) -> None:
     """Handler of the `routing-cases` consumer (transaction and inbox owned by the consumer)."""
     if envelope.type == CaseCreated.event_type:
         created = envelope.payload(CaseCreated)
-        await repository.add_case(
-            session,
+        case = repository.open_case_row(
             tenant_id=envelope.tenant_id,
             case_id=created.case_id,
             category_code=created.category_code,
@@ -30,6 +29,7 @@ async def handle_case_event(session: AsyncSession, envelope: Envelope) -> None:
             status=created.status.value,
             created_at=created.created_at,
         )
+        await repository.add_case(session, case)
     elif envelope.type == CaseStatusChanged.event_type:
         changed = envelope.payload(CaseStatusChanged)
         if not await repository.set_status(session, changed.case_id, changed.to_status.value):

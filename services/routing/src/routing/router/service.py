@@ -22,7 +22,7 @@ from guichet_contracts.values import Confidentiality, Priority
 from guichet_kit.bus import Handler, write_with_event
 from guichet_kit.db.driver import Row, table_of
 from routing.models import Decision, outbox
-from routing.open_cases.repository import open_case_row
+from routing.open_cases.repository import opened_by
 from routing.router import repository
 from routing.router.repository import CategoryDefaults
 from routing.rules.engine import Match, ReportFacts, first_match
@@ -79,7 +79,7 @@ async def route_report(
     event = Envelope.following(envelope, decided)
     rows = [_row(envelope.tenant_id, decided, match, event)]
     if decided.outcome == "new_case":
-        rows.append(open_case_row(envelope.tenant_id, report))
+        rows.append(opened_by(envelope.tenant_id, report))
     await write_with_event(session, rows, outbox, event)  # one round trip
     return decided
 
