@@ -429,3 +429,21 @@ async def test_a_new_directory_revision_changes_the_categories_accepted_at_once(
         await publish(js, snapshot(EUPEN, newer + 1))
         await wait_for_revision(admin_engine, "intake", EUPEN, newer + 1)
     assert (await client.post("/v1/reports", json=street)).status_code == 201
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"description": "Zakken\x00afval"},
+        {"answers": {"volume_m3": "1\x00", "hazard": "no"}},
+        {"contact": {"name": "An\x00", "email": "an@example.be"}},
+    ],
+)
+async def test_a_nul_character_is_refused_and_changes_nothing(
+    client: httpx.AsyncClient, footprint: TakeFootprint, changes: dict[str, Any]
+) -> None:
+    before = await footprint()
+    response = await client.post("/v1/reports", json=dumping(**changes))
+    assert response.status_code == 422, response.text
+    assert "U+0000" in response.text
+    assert await footprint() == before
