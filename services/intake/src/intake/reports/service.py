@@ -39,6 +39,7 @@ from guichet_kit.auth import Principal
 from guichet_kit.bus import QueuedEvent
 from guichet_kit.db.driver import pooled_driver_connection
 from guichet_kit.errors import GuichetError
+from guichet_kit.logging.context import tenant_id_var
 from guichet_kit.storage import ObjectStorage, StorageUnavailable
 from intake.directory.cache import CategoryCache, CategoryRules
 from intake.directory.repository import MunicipalityRef
@@ -178,6 +179,7 @@ async def _replay_or_resolve(
         return _replay(ctx, located.earlier, fingerprint)
     if located.town is None:
         raise OutsideMunicipalities(extra={"location": draft.location.model_dump()})
+    tenant_id_var.set(located.town.nis)  # the request's log lines name the town
     rules = await ctx.categories.categories(ctx.sessions, located.town)
     category = check_category(draft, located.town, rules, submission.language)
     return _Target(municipality=located.town, category=category)
