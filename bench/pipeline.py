@@ -12,7 +12,8 @@ reports open-loop (a fixed schedule, not waiting for answers) for `seconds`, and
   arrival; the clock starts when the request is sent;
 - backlog: reports accepted but not cased when the stage ends (and how long it took to drain);
 - CPU per process (% of one core, from /proc): each service, PostgreSQL (postmaster and its
-  backends), NATS, the load generator itself.
+  backends, including backends that ended during the stage), NATS, the load generator
+  itself, and the whole machine (processes and kernel) for what none of these shows.
 
 The report is printed and written to bench/results/pipeline-<UTC time>.md.
 """
@@ -28,7 +29,7 @@ import signal
 import statistics
 import sys
 import time
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -240,41 +241,54 @@ async def drain(stage: Stage) -> None:
         await asyncio.sleep(0.05)
 
 
-def cpu_ticks(pids: Iterable[int]) -> int:
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except (FileNotFoundError, ProcessLookupError):
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime + stime
-    return total
-
-
-def process_groups() -> dict[str, list[int]]:
-    """Name → pids: each service, NATS, PostgreSQL (postmaster + backends), this generator."""
+def cpu_snapshot() -> dict[str, dict[int, int]]:
+    """Group name → {pid: CPU ticks}, counting the children a process has reaped: a
+    PostgreSQL backend that ended during the stage is counted in its postmaster."""
     table = _process_table()
+    return {
+        name: {pid: table[pid][2] for pid in pids if pid in table}
+        for name, pids in process_groups(table).items()
+    }
+
+
+def machine_busy_ticks() -> int:
+    """Ticks the whole machine spent busy (all processes and the kernel, all cores)."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return sum(fields) - fields[3] - fields[4]  # minus idle and iowait
+
+
+def cpu_used(before: dict[str, dict[int, int]], after: dict[str, dict[int, int]]) -> dict[str, int]:
+    """Ticks per group between two snapshots; a process started in between counts whole."""
+    return {
+        name: sum(ticks - before.get(name, {}).get(pid, 0) for pid, ticks in pids.items())
+        for name, pids in after.items()
+    }
+
+
+def process_groups(table: dict[int, tuple[int, str, int]]) -> dict[str, list[int]]:
+    """Name → pids: each service, NATS, PostgreSQL (postmaster + backends), this generator."""
     groups: dict[str, list[int]] = {"load generator": [os.getpid()]}
-    for pid, (_, cmdline) in table.items():
+    for pid, (_, cmdline, _) in table.items():
         name = _group_name(cmdline)
         if name:
             groups.setdefault(name, []).append(pid)
     for postmaster in groups.get("postgresql", []).copy():
-        groups["postgresql"] += [pid for pid, (ppid, _) in table.items() if ppid == postmaster]
+        groups["postgresql"] += [pid for pid, (ppid, _, _) in table.items() if ppid == postmaster]
     return groups
 
 
-def _process_table() -> dict[int, tuple[int, str]]:
+def _process_table() -> dict[int, tuple[int, str, int]]:
+    """pid → (parent pid, command line, utime + stime + cutime + cstime)."""
     table = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except (FileNotFoundError, ProcessLookupError, PermissionError):
             continue
-        table[int(entry.name)] = (ppid, cmdline)
+        table[int(entry.name)] = (int(fields[1]), cmdline, sum(map(int, fields[11:15])))
     return table
 
 
@@ -299,6 +313,9 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
+MACHINE = "whole machine"
+
+
 def stage_row(stage: Stage) -> str:
     duration = stage.ended - stage.started
     latencies = [
@@ -321,7 +338,7 @@ def stage_row(stage: Stage) -> str:
 
 
 def cpu_table(samples: list[tuple[Stage, dict[str, float]]]) -> list[str]:
-    names = sorted({name for _, usage in samples for name in usage})
+    names = [*sorted({name for _, usage in samples for name in usage} - {MACHINE}), MACHINE]
     lines = ["| rate | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
     for stage, usage in samples:
         cells = " | ".join(f"{usage.get(name, 0.0):.0f} %" for name in names)
@@ -341,15 +358,12 @@ async def main(rates: list[int], seconds: float) -> None:
         for rate in rates:
             stage = Stage(rate=rate, seconds=seconds)
             stages.append(stage)
-            groups = process_groups()
-            before = {name: cpu_ticks(pids) for name, pids in groups.items()}
+            before, busy = cpu_snapshot(), machine_busy_ticks()
             await run_stage(stage, layout["intake"], towns, rng)
-            after = {name: cpu_ticks(pids) for name, pids in groups.items()}
+            used = cpu_used(before, cpu_snapshot())
+            used[MACHINE] = machine_busy_ticks() - busy
             wall = stage.ended - stage.started
-            usage = {
-                name: 100 * (after[name] - before[name]) / ticks_per_second / wall
-                for name in groups
-            }
+            usage = {name: 100 * ticks / ticks_per_second / wall for name, ticks in used.items()}
             samples.append((stage, usage))
             await drain(stage)
         await subscriber.close()
@@ -377,7 +391,7 @@ def render(
         header,
         *(stage_row(stage) for stage in stages),
         "",
-        "CPU per process (% of one core, during the stage):",
+        "CPU per process (% of one core, during the stage; the whole machine has 200 %):",
         "",
         *cpu_table(samples),
         "",

@@ -32,7 +32,10 @@ class KitSettings(BaseSettings):
     database_schema: str = "public"
     database_app_role: str | None = None
     database_pool_size: int = 20
-    database_max_overflow: int = 10
+    # No overflow: SQLAlchemy closes an overflow connection as soon as it is returned, so under
+    # load every burst opened and closed connections (a fork and a SCRAM exchange each, on
+    # both sides). Past the pool a request waits for a connection instead.
+    database_max_overflow: int = 0
 
     # NATS JetStream
     nats_url: str = "nats://127.0.0.1:4222"
