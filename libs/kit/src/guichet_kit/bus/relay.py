@@ -76,9 +76,12 @@ def _statements(table: Table) -> _Statements:
         ),
         # Losing this commit in a crash only means republishing rows JetStream will drop as
         # duplicates: no need to wait for the WAL flush (set in the same round trip).
+        # The locked ids are gathered once into an array: as `id IN (subquery)` the planner,
+        # believing the outbox (always nearly empty) holds one row, ran the locking subquery
+        # once per deleted row, quadratic in the batch (55 ms for ~70 rows under load).
         delete=(
-            f"WITH gone AS (DELETE FROM {name} WHERE id IN (SELECT id FROM {name} "  # noqa: S608
-            "WHERE id = ANY($1::uuid[]) FOR UPDATE SKIP LOCKED)) "
+            f"WITH gone AS (DELETE FROM {name} WHERE id = ANY(ARRAY(SELECT id FROM {name} "  # noqa: S608
+            "WHERE id = ANY($1::uuid[]) FOR UPDATE SKIP LOCKED))) "
             "SELECT set_config('synchronous_commit', 'off', true)"
         ),
         retry_later=(
