@@ -30,13 +30,15 @@ from guichet_contracts.values import (
 )
 from guichet_kit.bus.handover import hand_over_on_commit
 from guichet_kit.db import tenant_transaction
+from guichet_kit.db.driver import driver_connection
 from guichet_testing.database import ServiceDatabase
 from guichet_testing.nats import NatsServer
 from routing.directory.seed import SeedReport
 from routing.models import Decision, OpenCase, outbox
+from routing.models.open_case import OPEN_STATUSES
 from routing.open_cases.handlers import handle_case_event
 from routing.open_cases.repository import set_status
-from routing.router.repository import situation
+from routing.router.repository import _SITUATION, situation
 from routing.router.service import RouterConfig, route_report
 from routing.rules.repository import replace_rules
 from routing.rules.schemas import RuleBody
@@ -536,3 +538,37 @@ async def test_a_second_report_of_a_spot_joins_a_case_still_being_opened(
         rows = (await session.execute(select(OpenCase.case_id))).scalars().all()
     assert list(rows).count(first.report_id) == 1
     assert second.report_id not in rows
+
+
+async def test_the_duplicate_search_reads_a_latitude_band_not_the_whole_category(
+    fresh_routing: Any,
+) -> None:
+    """Under row-level security the spatial index cannot serve the app role: the search must
+    narrow to the cases near the report's latitude through the btree, whatever their number."""
+    now = datetime.now(UTC)
+    await fresh_routing.database.execute_admin(
+        "INSERT INTO routing.open_case (tenant_id, case_id, category_code, status, created_at,"
+        " lon, lat, location) SELECT (ARRAY['23077', '55040', '25050'])[n % 3 + 1],"
+        " gen_random_uuid(), 'dirty_public_space', 'new', now(), p.lon, p.lat,"
+        " ST_MakePoint(p.lon, p.lat)::geography FROM generate_series(1, 6000) AS n,"
+        " LATERAL (SELECT 4.0 + (n % 100) * 0.004 AS lon, 50.5 + (n / 100) * 0.004 AS lat) AS p",
+        "ANALYZE routing.open_case",
+    )
+    near = report(category="dirty_public_space", where=(4.2362, 50.7761), at=now)
+    since = now - timedelta(days=30)
+    async with tenant_transaction(fresh_routing.sessions, LEEUW) as session:
+        connection = await driver_connection(session)
+        plan = await connection.fetchval(
+            "EXPLAIN (FORMAT JSON) " + _SITUATION,
+            *(near.report_id, near.category_code, near.location.lon, near.location.lat),
+            *(since, list(OPEN_STATUSES)),
+        )
+        found = await situation(session, near, since)
+    assert found.duplicate_of is None  # the nearest is ~300 m away
+    (band,) = [n for n in _plan_nodes(plan[0]["Plan"]) if "open_case" in n.get("Index Name", "")]
+    assert band["Index Name"] == "ix_open_case_tenant_id_category_code_lat"
+    assert "lat >=" in band["Index Cond"]
+
+
+def _plan_nodes(node: dict[str, Any]) -> list[dict[str, Any]]:
+    return [node, *(n for child in node.get("Plans", []) for n in _plan_nodes(child))]

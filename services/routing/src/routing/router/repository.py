@@ -65,11 +65,17 @@ class Situation:
     rules: RulesAtPoint
 
 
+# A degree of latitude is 110.6 to 111.7 km: the band (index-friendly under row-level
+# security, see OpenCase) is a little wider than the radius; ST_DWithin decides.
+_METRES_PER_DEGREE = "110000.0"
+
 _SITUATION = f"""
 SELECT EXISTS (SELECT 1 FROM routing.decision WHERE report_id = $1) AS decided,
        category.*,
        (SELECT open_case.case_id FROM routing.open_case
          WHERE open_case.category_code = $2
+           AND open_case.lat BETWEEN $4::float8 - category.duplicate_radius_m / {_METRES_PER_DEGREE}
+                                 AND $4::float8 + category.duplicate_radius_m / {_METRES_PER_DEGREE}
            AND open_case.status = ANY($6::text[])
            AND open_case.created_at >= $5
            AND ST_DWithin(open_case.location, point.here, category.duplicate_radius_m)
