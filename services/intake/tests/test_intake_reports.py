@@ -15,6 +15,7 @@ from nats.js import JetStreamContext
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from guichet_testing.apps import serve
 from guichet_testing.directory import (
     EUPEN,
     IN_LEEUW,
@@ -28,6 +29,8 @@ from guichet_testing.directory import (
     wait_for_revision,
 )
 from guichet_testing.oidc import TokenFactory
+from intake.main import create_app
+from intake.settings import Settings
 
 Footprint = Any
 TakeFootprint = Callable[[], Awaitable[Footprint]]
@@ -447,3 +450,15 @@ async def test_a_nul_character_is_refused_and_changes_nothing(
     assert response.status_code == 422, response.text
     assert "U+0000" in response.text
     assert await footprint() == before
+
+
+async def test_a_town_s_first_reports_need_one_connection_each(settings: Settings) -> None:
+    """Reading a town's categories (not yet in memory) uses the connection the request holds:
+    with a second one from the pool, requests holding every pooled connection would all wait
+    for one more (the pool has no overflow)."""
+    app = create_app(settings.model_copy(update={"database_pool_size": 1}))
+    async with serve(app) as http:
+        answers = await asyncio.wait_for(
+            asyncio.gather(*(http.post("/v1/reports", json=dumping()) for _ in range(3))), 10
+        )
+    assert [answer.status_code for answer in answers] == [201, 201, 201]

@@ -11,6 +11,7 @@ import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import asyncpg
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
@@ -43,6 +44,13 @@ async def set_tenant(session_or_conn: AsyncSession | AsyncConnection, tenant_id:
     else:
         await session_or_conn.execute(_SET_TENANT, {"tenant_id": tenant_id})
     tenant_id_var.set(tenant_id)
+
+
+async def set_driver_tenant(connection: asyncpg.Connection, tenant_id: str) -> None:
+    """`set_tenant` for a bare asyncpg connection, inside its transaction."""
+    if not connection.is_in_transaction():
+        raise RuntimeError("bind a tenant inside a transaction (set_config is transaction-local)")
+    await connection.execute(_SET_TENANT_SQL, validate_tenant_id(tenant_id))
 
 
 @asynccontextmanager

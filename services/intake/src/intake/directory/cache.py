@@ -9,14 +9,22 @@ cache is per process (every replica keeps its own) and holds frozen copies, neve
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+import asyncpg
 
-from guichet_kit.db import tenant_transaction
-from intake.directory.repository import MunicipalityRef, categories
+from guichet_kit.db.tenancy import set_driver_tenant
+from intake.directory.repository import MunicipalityRef
+
+# On the connection the request already holds: a second one from the pool could wait for ever
+# when every pooled connection is held by a request waiting for its town's categories.
+_CATEGORIES = (
+    "SELECT code, subcategories::text, questions::text FROM intake.category "
+    "WHERE tenant_id = $1 ORDER BY position"
+)
 
 
 @dataclass(frozen=True)
@@ -33,17 +41,18 @@ class CategoryCache:
         self._by_town: dict[str, tuple[int, tuple[CategoryRules, ...]]] = {}
 
     async def categories(
-        self, sessions: async_sessionmaker[AsyncSession], town: MunicipalityRef
+        self, connection: asyncpg.Connection, town: MunicipalityRef
     ) -> tuple[CategoryRules, ...]:
-        """`town`'s categories as of `town.revision` (read in a transaction of its own, bound
-        to the town, when not in memory)."""
+        """`town`'s categories as of `town.revision` (read on `connection` in a transaction of
+        its own, bound to the town, when not in memory)."""
         cached = self._by_town.get(town.nis)
         if cached is not None and cached[0] == town.revision:
             return cached[1]
-        async with tenant_transaction(sessions, town.nis) as session:
+        async with connection.transaction():
+            await set_driver_tenant(connection, town.nis)
             fresh = tuple(
-                CategoryRules(row.code, tuple(row.subcategories), tuple(row.questions))
-                for row in await categories(session, town.nis)
+                CategoryRules(code, tuple(json.loads(subs)), tuple(json.loads(questions)))
+                for code, subs, questions in await connection.fetch(_CATEGORIES, town.nis)
             )
         self._by_town[town.nis] = (town.revision, fresh)
         return fresh

@@ -180,7 +180,7 @@ async def _replay_or_resolve(
     if located.town is None:
         raise OutsideMunicipalities(extra={"location": draft.location.model_dump()})
     tenant_id_var.set(located.town.nis)  # the request's log lines name the town
-    rules = await ctx.categories.categories(ctx.sessions, located.town)
+    rules = await ctx.categories.categories(connection, located.town)
     category = check_category(draft, located.town, rules, submission.language)
     return _Target(municipality=located.town, category=category)
 
