@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import logging
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -374,6 +375,14 @@ async def test_stop_finishes_the_message_in_hand(
     assert await count(admin, effects) == 1
     info = await js.consumer_info(STREAM.name, "test-consumer")
     assert ack_floor(info).stream_seq == 1
+
+
+async def test_an_idle_consumer_stops_without_a_warning(
+    consume: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with consume(record):
+        await asyncio.sleep(0.3)  # waiting in a fetch when stop() comes
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
 
 
 async def test_long_handler_keeps_its_message(

@@ -184,8 +184,8 @@ class EventConsumer:
         finally:
             stopped.cancel()
             if not fetch.done():
-                fetch.cancel()
-        if fetch.cancelled():
+                fetch.cancel()  # takes effect later: the fetch is not done yet below
+        if not fetch.done() or fetch.cancelled():
             return []
         return fetch.result()
 
