@@ -24,7 +24,7 @@ from guichet_kit.errors import (
     Unprocessable,
     UnsupportedMediaType,
 )
-from guichet_kit.i18n import register_messages
+from guichet_kit.i18n import Message, register_messages
 from guichet_kit.settings import KitSettings
 
 register_messages(
@@ -34,7 +34,13 @@ register_messages(
             "fr": "Un dossier ne peut pas passer de {current} à {target}.",
             "nl": "Een dossier kan niet van {current} naar {target} gaan.",
             "de": "Ein Vorgang kann nicht von {current} zu {target} wechseln.",
-        }
+        },
+        "test.unknown_department": {
+            "en": "unknown department {code}",
+            "fr": "service inconnu {code}",
+            "nl": "onbekende dienst {code}",
+            "de": "unbekannte Abteilung {code}",
+        },
     }
 )
 
@@ -73,6 +79,12 @@ KIT_ERRORS: list[type[GuichetError]] = [
 @router.post("/transition")
 async def transition() -> None:
     raise TransitionNotAllowed(current="new", target="closed", extra={"allowed": ["assigned"]})
+
+
+@router.post("/rules")
+async def rules() -> None:
+    problem = Message("test.unknown_department", {"code": "XYZ"})
+    raise Unprocessable(extra={"errors": [{"field": "rules.0.departments", "message": problem}]})
 
 
 @router.get("/kit-error/{index}")
@@ -182,6 +194,22 @@ async def test_language_follows_accept_language(
     response = await client.post("/transition", headers={"Accept-Language": lang})
     body = assert_problem(response, 409, "test.transition_not_allowed")
     assert (body["title"], body["detail"]) == (title, detail)
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        ("fr", "service inconnu XYZ"),
+        ("nl", "onbekende dienst XYZ"),
+        ("en", "unknown department XYZ"),
+    ],
+)
+async def test_messages_inside_a_problem_speak_the_request_language(
+    client: httpx.AsyncClient, lang: str, message: str
+) -> None:
+    response = await client.post("/rules", headers={"Accept-Language": lang})
+    body = assert_problem(response, 422, "unprocessable")
+    assert body["errors"] == [{"field": "rules.0.departments", "message": message}]
 
 
 @pytest.mark.parametrize("index", range(len(KIT_ERRORS)))

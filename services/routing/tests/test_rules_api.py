@@ -71,6 +71,28 @@ async def test_admin_saves_and_reads_an_ordered_rule_set(
 
 
 @pytest.mark.parametrize(
+    ("language", "messages"),
+    [
+        ("fr", ["service inconnu 'NOPE'", "le début est égal à la fin : la plage est vide"]),
+        ("nl", ["onbekende dienst 'NOPE'", "begin is gelijk aan einde: het tijdvak is leeg"]),
+        ("de", ["unbekannte Abteilung 'NOPE'", "Beginn gleich Ende: das Zeitfenster ist leer"]),
+    ],
+)
+async def test_each_problem_of_a_rule_speaks_the_administrator_s_language(
+    client: httpx.AsyncClient, auth: Auth, language: str, messages: list[str]
+) -> None:
+    headers = {**await auth("admin.leeuw"), "Accept-Language": language}
+    wrong = {
+        **NIGHT_RULE,
+        "departments": ["NOPE"],
+        "time_window": {"start": "08:00", "end": "08:00"},
+    }
+    response = await client.put(RULES, json={"rules": [wrong]}, headers=headers)
+    assert response.status_code == 422, response.text
+    assert [e["message"] for e in response.json()["errors"]] == messages
+
+
+@pytest.mark.parametrize(
     ("change", "field", "message"),
     [
         ({"departments": ["NOPE"]}, "rules.0.departments", "unknown department 'NOPE'"),

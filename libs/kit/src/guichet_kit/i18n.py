@@ -19,6 +19,7 @@ Every message needs an English text, which is the fallback for missing translati
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.requests import HTTPConnection
@@ -64,6 +65,29 @@ def translate(key: str, lang: str, /, **params: Any) -> str:
         return template.format_map(_KeepMissing(params))
     except (AttributeError, IndexError, TypeError, ValueError):
         return template
+
+
+@dataclass(frozen=True)
+class Message:
+    """A message to render later, in the language of whoever reads it (e.g. one entry of a
+    problem's ``errors``, rendered by the error handler in the request's language)."""
+
+    key: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def render(self, lang: str) -> str:
+        return translate(self.key, lang, **self.params)
+
+
+def localized(value: Any, lang: str) -> Any:
+    """`value` with every `Message` inside (dicts, lists, tuples) rendered in `lang`."""
+    if isinstance(value, Message):
+        return value.render(lang)
+    if isinstance(value, Mapping):
+        return {key: localized(item, lang) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [localized(item, lang) for item in value]
+    return value
 
 
 def missing_translations(

@@ -29,7 +29,7 @@ from guichet_kit.errors.exceptions import GuichetError
 from guichet_kit.errors.messages import STATUS_DETAIL_KEYS
 from guichet_kit.errors.problem import internal_error_response, problem_response, status_title
 from guichet_kit.errors.validation import field_errors, is_unparsed_body
-from guichet_kit.i18n import request_language, translate
+from guichet_kit.i18n import localized, request_language, translate
 
 logger = logging.getLogger("guichet.errors")
 
@@ -57,7 +57,7 @@ async def _guichet_error(request: Request, exc: GuichetError) -> Response:
         code=exc.code,
         detail=exc.detail(lang),
         headers=exc.headers,
-        extra=exc.extra,
+        extra=localized(exc.extra, lang),
         lang=lang,
     )
 

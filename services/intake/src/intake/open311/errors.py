@@ -22,7 +22,7 @@ from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from guichet_kit.errors import BadRequest, GuichetError, NotFound, UnsupportedMediaType
-from guichet_kit.i18n import Catalog, register_messages, request_language, translate
+from guichet_kit.i18n import Catalog, localized, register_messages, request_language, translate
 from intake.open311.render import Format, parse_format, render
 
 logger = logging.getLogger(__name__)
@@ -197,7 +197,7 @@ def _guichet_error(request: Request, exc: GuichetError) -> Response:
         logger.error("open311 request failed: %s", exc, exc_info=exc)
     lang = request_language(request)
     description = exc.detail(lang)
-    details = _details(exc.extra, lang)
+    details = _details(localized(exc.extra, lang), lang)
     if details:
         description = f"{description} ({details})"
     return error_response(request, exc.status, exc.code, description, headers=exc.headers)

@@ -20,24 +20,12 @@ from routing.directory.repository import (
     SubcategoryRow,
 )
 from routing.directory.schemas import CategoryBody, DepartmentBody, QuestionBody
-from routing.errors import InvalidDirectoryChange
 from routing.models import Category, Department, Question, RoutingRule, Subcategory
-
-
-class _Problems:
-    def __init__(self) -> None:
-        self.items: list[dict[str, str]] = []
-
-    def add(self, field: str, message: str) -> None:
-        self.items.append({"field": field, "message": message})
-
-    def raise_if_any(self) -> None:
-        if self.items:
-            raise InvalidDirectoryChange(count=len(self.items), extra={"errors": self.items})
+from routing.problems import FieldProblems
 
 
 async def put_department(session: AsyncSession, nis: str, code: str, body: DepartmentBody) -> None:
-    problems = _Problems()
+    problems = FieldProblems()
     if body.kind == "police_partner":
         other = await session.scalar(
             select(Department.code).where(
@@ -45,7 +33,7 @@ async def put_department(session: AsyncSession, nis: str, code: str, body: Depar
             )
         )
         if other is not None:
-            problems.add("kind", f"{other} is already the police partner department")
+            problems.add("kind", "routing.problem.police_partner_taken", other=other)
     problems.raise_if_any()
     row = DepartmentRow(code, body.labels.model_dump(), body.kind)
     if await repository.upsert_departments(session, nis, [row]):
@@ -57,16 +45,16 @@ async def delete_department(session: AsyncSession, nis: str, code: str) -> bool:
     department_id = (await repository.department_ids(session)).get(code)
     if department_id is None:
         return False
-    problems = _Problems()
+    problems = FieldProblems()
     used_by = await session.scalars(
         select(Category.code).where(Category.default_department_id == department_id)
     )
     for category in used_by:
-        problems.add("code", f"category {category} routes to {code} by default")
+        problems.add("code", "routing.problem.default_department_of", category=category, code=code)
     for rule in await session.scalars(
         select(RoutingRule.name).where(RoutingRule.department_codes.contains([code]))
     ):
-        problems.add("code", f"routing rule '{rule}' informs {code}")
+        problems.add("code", "routing.problem.informed_by_rule", rule=rule, code=code)
     problems.raise_if_any()
     await session.execute(delete(Department).where(Department.id == department_id))
     await publish_directory(session, nis)
@@ -75,9 +63,13 @@ async def delete_department(session: AsyncSession, nis: str, code: str) -> bool:
 
 async def put_category(session: AsyncSession, nis: str, code: str, body: CategoryBody) -> None:
     departments = await repository.department_ids(session)
-    problems = _Problems()
+    problems = FieldProblems()
     if body.default_department not in departments:
-        problems.add("default_department", f"unknown department {body.default_department!r}")
+        problems.add(
+            "default_department",
+            "routing.problem.unknown_department",
+            code=body.default_department,
+        )
     _check_unique([s.code for s in body.subcategories], "subcategories", problems)
     _check_unique([q.code for q in body.questions], "questions", problems)
     for index, question in enumerate(body.questions):
@@ -97,11 +89,11 @@ async def delete_category(session: AsyncSession, nis: str, code: str) -> bool:
     category_id = (await repository.category_ids(session)).get(code)
     if category_id is None:
         return False
-    problems = _Problems()
+    problems = FieldProblems()
     for rule in await session.scalars(
         select(RoutingRule.name).where(RoutingRule.category_codes.contains([code]))
     ):
-        problems.add("code", f"routing rule '{rule}' applies to category {code}")
+        problems.add("code", "routing.problem.category_in_rule", rule=rule, code=code)
     problems.raise_if_any()
     await session.execute(delete(Category).where(Category.id == category_id))
     await publish_directory(session, nis)
@@ -162,16 +154,20 @@ async def _replace_questions(
     return len(removed.all()) + await repository.upsert_questions(session, nis, rows)
 
 
-def _check_question(question: QuestionBody, where: str, problems: _Problems) -> None:
+def _check_question(question: QuestionBody, where: str, problems: FieldProblems) -> None:
     is_list = question.datatype.endswith("valuelist")
     if is_list and not question.options:
-        problems.add(f"{where}.options", f"a {question.datatype} question needs options")
+        problems.add(
+            f"{where}.options", "routing.problem.options_needed", datatype=question.datatype
+        )
     if not is_list and question.options:
-        problems.add(f"{where}.options", f"a {question.datatype} question takes no options")
+        problems.add(
+            f"{where}.options", "routing.problem.options_refused", datatype=question.datatype
+        )
     _check_unique([o.key for o in question.options], f"{where}.options", problems)
 
 
-def _check_unique(codes: list[str], where: str, problems: _Problems) -> None:
+def _check_unique(codes: list[str], where: str, problems: FieldProblems) -> None:
     for code, count in Counter(codes).items():
         if count > 1:
-            problems.add(where, f"{code!r} appears {count} times")
+            problems.add(where, "routing.problem.repeated", code=code, count=count)
