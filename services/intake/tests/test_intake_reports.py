@@ -462,3 +462,16 @@ async def test_a_town_s_first_reports_need_one_connection_each(settings: Setting
             asyncio.gather(*(http.post("/v1/reports", json=dumping()) for _ in range(3))), 10
         )
     assert [answer.status_code for answer in answers] == [201, 201, 201]
+
+
+async def test_a_report_with_an_invalid_token_is_refused_not_taken_as_anonymous(
+    client: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    citizen = await tokens("citizen.eid")
+    tampered = {"Authorization": citizen.bearer["Authorization"][:-4] + "AAAA"}
+    key = {"Idempotency-Key": f"tampered-{uuid4().hex}"}
+    refused = await client.post("/v1/reports", json=dumping(), headers={**tampered, **key})
+    assert refused.status_code == 401, refused.text
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    # Nothing was stored under the key: the same key without a token is a first submission.
+    assert (await client.post("/v1/reports", json=dumping(), headers=key)).status_code == 201

@@ -2,12 +2,14 @@
 
 from guichet_kit.auth.component import AuthComponent
 from guichet_kit.auth.dependencies import (
+    BEARER_SECURITY,
     OptionalPrincipalDep,
     PrincipalDep,
     current_principal,
     optional_principal,
     path_tenant,
     principal_tenant,
+    request_principal,
     require_roles,
     require_tenant,
     token_verifier,
@@ -25,6 +27,7 @@ from guichet_kit.auth.principal import OPERATOR_ROLE, Principal, hash_nrn, princ
 from guichet_kit.auth.verifier import TokenVerifier
 
 __all__ = [
+    "BEARER_SECURITY",
     "OPERATOR_ROLE",
     "AuthComponent",
     "ExpiredToken",
@@ -44,6 +47,7 @@ __all__ = [
     "path_tenant",
     "principal_from_claims",
     "principal_tenant",
+    "request_principal",
     "require_roles",
     "require_tenant",
     "token_verifier",
