@@ -21,6 +21,7 @@ import asyncpg
 from sqlalchemy import JSON, FromClause, Table, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.util import greenlet_spawn
 
 from guichet_kit.db.identifiers import checked_identifier
 
@@ -61,14 +62,17 @@ async def driver_connection(session: AsyncSession) -> asyncpg.Connection:
 @asynccontextmanager
 async def pooled_driver_connection(engine: AsyncEngine) -> AsyncIterator[asyncpg.Connection]:
     """A pooled asyncpg connection outside any transaction: each statement is its own
-    transaction. For a hot path that reads in one statement and writes in one (ADR 0014)."""
-    async with engine.connect() as connection:
-        raw = await _raw(connection)
-        try:
-            yield raw
-        finally:
-            if raw.is_closed():  # lost (e.g. PostgreSQL restarted): never back to the pool
-                await connection.invalidate()
+    transaction. For a hot path that reads in one statement and writes in one (ADR 0014).
+    Taken from the pool without an SQLAlchemy Connection around it (a third of the cost)."""
+    pooled = await engine.raw_connection()
+    raw = pooled.driver_connection
+    try:
+        yield _asyncpg(raw)
+    finally:
+        # Lost (e.g. PostgreSQL restarted): never back to the pool. Returned or discarded
+        # through SQLAlchemy's pool, which may await the driver: in its greenlet.
+        lost = isinstance(raw, asyncpg.Connection) and raw.is_closed()
+        await greenlet_spawn(pooled.invalidate if lost else pooled.close)
 
 
 async def _driver(session: AsyncSession) -> asyncpg.Connection:
@@ -76,7 +80,10 @@ async def _driver(session: AsyncSession) -> asyncpg.Connection:
 
 
 async def _raw(connection: AsyncConnection) -> asyncpg.Connection:
-    raw = (await connection.get_raw_connection()).driver_connection
+    return _asyncpg((await connection.get_raw_connection()).driver_connection)
+
+
+def _asyncpg(raw: object) -> asyncpg.Connection:
     if not isinstance(raw, asyncpg.Connection):
         raise TypeError(f"expected an asyncpg connection, got {type(raw).__name__}")
     return raw
