@@ -173,12 +173,14 @@ def _quoted(identifier: str) -> str:
 
 
 def _placeholder(table: Table, name: str, placeholder: str) -> str:
-    return f"({placeholder}::text)::jsonb" if _is_json(table, name) else placeholder
+    return f"({placeholder}::text)::jsonb" if name in _json_columns(table) else placeholder
 
 
 def _argument(table: Table, name: str, value: Any) -> Any:
-    return json.dumps(value) if name in table.c and _is_json(table, name) else value
+    return json.dumps(value) if name in _json_columns(table) else value
 
 
-def _is_json(table: Table, name: str) -> bool:
-    return isinstance(table.c[name].type, JSON)
+@cache
+def _json_columns(table: Table) -> frozenset[str]:
+    """Looked up once per table: this runs for every value of every row written."""
+    return frozenset(column.name for column in table.c if isinstance(column.type, JSON))

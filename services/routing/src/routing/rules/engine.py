@@ -13,7 +13,7 @@ from datetime import datetime, time, timedelta
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from routing.rules.text import contains_keyword, fold
+from routing.rules.text import contains_keyword, fold, folded_keyword
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 WEEKDAY_NAMES = ("", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -115,7 +115,7 @@ def _check(rule: Rule, facts: ReportFacts, folded: str) -> tuple[str | None, lis
             return f"{when} outside {rule.window.describe()}", reasons
         reasons.append(f"{when} within {rule.window.describe()} (Europe/Brussels)")
     if rule.keywords:
-        found = [k for k in rule.keywords if contains_keyword(folded, fold(k))]
+        found = [k for k in rule.keywords if contains_keyword(folded, folded_keyword(k))]
         if not found:
             return f"none of the keywords {list(rule.keywords)} in the description", reasons
         reasons.append(f"keyword '{found[0]}' in the description")
