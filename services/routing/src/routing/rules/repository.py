@@ -6,6 +6,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import time
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
@@ -89,8 +90,10 @@ def rules_at_point_sql(point: str) -> str:
           FROM routing.routing_rule) AS rule)"""  # noqa: S608 (`point`: SQL of the caller)
 
 
+@lru_cache(maxsize=1024)
 def rules_at_point(value: str) -> RulesAtPoint:
-    """What `rules_at_point_sql` selected."""
+    """What `rules_at_point_sql` selected. Remembered by its text (immutable, the same for
+    every report of a town outside rule areas): parsed once, not for every report."""
     rows = json.loads(value)
     return RulesAtPoint(
         tuple(_rule(row) for row in rows),
