@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 
@@ -179,5 +180,51 @@ async def test_a_lost_pooled_connection_is_not_given_back_to_the_pool(
             await lose_it()
         async with pooled_driver_connection(single) as connection:  # a live one, not the dead
             assert await connection.fetchval("SELECT 1") == 1
+    finally:
+        await single.dispose()
+
+
+async def test_pooled_connections_closed_while_idle_are_dropped_at_checkout(
+    engine: AsyncEngine,
+) -> None:
+    """After a PostgreSQL restart the idle pooled connections are dead: none may fail a caller."""
+    pool = create_async_engine(engine.url, pool_size=3, max_overflow=0)
+    try:
+        async with (
+            pooled_driver_connection(pool) as a,
+            pooled_driver_connection(pool) as b,
+            pooled_driver_connection(pool) as c,
+        ):
+            pids = [a.get_server_pid(), b.get_server_pid(), c.get_server_pid()]
+        async with engine.connect() as other:
+            for pid in pids:
+                await other.execute(select(func.pg_terminate_backend(pid, 5000)))
+        await asyncio.sleep(0.2)  # the client sees each socket close
+        for _ in range(3):
+            async with pooled_driver_connection(pool) as connection:
+                assert await connection.fetchval("SELECT 1") == 1
+                assert connection.get_server_pid() not in pids
+    finally:
+        await pool.dispose()
+
+
+async def test_a_connection_left_inside_a_transaction_is_not_given_back(
+    engine: AsyncEngine,
+) -> None:
+    """As when a cancellation interrupts asyncpg's own rollback: the next user of the pool must
+    not inherit the open transaction, its locks or its tenant."""
+    single = create_async_engine(engine.url, pool_size=1, max_overflow=0)
+    try:
+        async with pooled_driver_connection(single) as connection:
+            await connection.transaction().start()  # never committed nor rolled back
+            await connection.execute("SELECT set_config('app.tenant_id', '23077', true)")
+            left = connection.get_server_pid()
+        async with pooled_driver_connection(single) as connection:
+            assert not connection.is_in_transaction()
+            assert connection.get_server_pid() != left
+            assert await connection.fetchval("SELECT current_setting('app.tenant_id', true)") in (
+                None,
+                "",
+            )
     finally:
         await single.dispose()

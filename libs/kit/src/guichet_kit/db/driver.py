@@ -21,6 +21,7 @@ import asyncpg
 from sqlalchemy import JSON, FromClause, Table, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.util import greenlet_spawn
 
 from guichet_kit.db.identifiers import checked_identifier
@@ -63,16 +64,28 @@ async def driver_connection(session: AsyncSession) -> asyncpg.Connection:
 async def pooled_driver_connection(engine: AsyncEngine) -> AsyncIterator[asyncpg.Connection]:
     """A pooled asyncpg connection outside any transaction: each statement is its own
     transaction. For a hot path that reads in one statement and writes in one (ADR 0014).
-    Taken from the pool without an SQLAlchemy Connection around it (a third of the cost)."""
-    pooled = await engine.raw_connection()
-    raw = pooled.driver_connection
+    Taken from the pool without an SQLAlchemy Connection around it (a third of the cost), so
+    SQLAlchemy's disconnect handling does not apply: a connection found closed (PostgreSQL
+    restarted) is discarded at checkout, and one closed or left inside a transaction (a
+    cancelled rollback) never goes back to the pool."""
+    pooled, raw = await _live_checkout(engine)
     try:
-        yield _asyncpg(raw)
+        yield raw
     finally:
-        # Lost (e.g. PostgreSQL restarted): never back to the pool. Returned or discarded
-        # through SQLAlchemy's pool, which may await the driver: in its greenlet.
-        lost = isinstance(raw, asyncpg.Connection) and raw.is_closed()
-        await greenlet_spawn(pooled.invalidate if lost else pooled.close)
+        unusable = raw.is_closed() or raw.is_in_transaction()
+        # Through SQLAlchemy's pool, which may await the driver: in its greenlet.
+        await greenlet_spawn(pooled.invalidate if unusable else pooled.close)
+
+
+async def _live_checkout(engine: AsyncEngine) -> tuple[PoolProxiedConnection, asyncpg.Connection]:
+    """A pooled connection whose socket is still open: asyncpg notices a closed one at once,
+    so after a restart the dead ones are dropped here instead of failing their next caller."""
+    while True:  # ends: each turn returns, raises (cannot connect) or drops a dead connection
+        pooled = await engine.raw_connection()
+        raw = _asyncpg(pooled.driver_connection)
+        if not raw.is_closed():
+            return pooled, raw
+        await greenlet_spawn(pooled.invalidate)
 
 
 async def _driver(session: AsyncSession) -> asyncpg.Connection:
