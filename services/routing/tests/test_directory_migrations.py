@@ -131,3 +131,28 @@ async def _app_role_can_write_municipality(app_url: str) -> None:
             await connection.rollback()
     finally:
         await engine.dispose()
+
+
+async def test_open_cases_written_before_the_latitude_band_get_their_latitude(
+    stack: StackInfo,
+) -> None:
+    """The migration runs as the schema's owner, for whom row-level security is forced: the
+    open cases already there must still get their latitude (ADR 0017)."""
+    scratch: TestDatabase = await create_test_database(stack.pg_admin_url)
+    try:
+        migrator = await scratch.create_role("routing_migrator", can_create_schema=True)
+        app = await scratch.create_role("routing_app")
+        await upgrade_async(
+            MIGRATIONS_DIR, migrator.url, revision="f8b430d8774b", app_role=app.name
+        )
+        await scratch.execute_admin(
+            "INSERT INTO routing.open_case (tenant_id, case_id, category_code, status, "
+            "created_at, location) VALUES ('23077', gen_random_uuid(), 'graffiti', 'new', now(), "
+            "ST_MakePoint(4.25, 50.78)::geography)"
+        )
+        await upgrade_async(MIGRATIONS_DIR, migrator.url, app_role=app.name)
+        async with scratch.admin_engine().connect() as connection:
+            latitudes = (await connection.execute(text("SELECT lat FROM routing.open_case"))).all()
+        assert [tuple(row) for row in latitudes] == [(50.78,)]
+    finally:
+        await scratch.close()

@@ -1,10 +1,15 @@
-"""Open cases keep their point's longitude and latitude, indexed with tenant and category.
+"""Open cases keep their point's latitude, indexed with tenant and category.
 
 Row-level security lets an index answer only leak-proof conditions: the spatial index cannot
 serve `ST_DWithin` for the app role, so the duplicate search measured the distance to every
 open case of the category (1.4 ms per report with ~400 open in a category, growing with them).
 Plain float comparisons are leak-proof: the search now narrows to a latitude band through a
-btree on (tenant, category, latitude) before measuring distances.
+btree on (tenant, category, latitude) before measuring distances (ADR 0017). The GiST index,
+which the app role can never use, only cost every write: dropped.
+
+`lat` is a stored generated column: PostgreSQL fills it for the rows already there (an UPDATE
+by the migration role would see none: row-level security is forced on the owner) and for rows
+written by replicas that do not know the column yet.
 
 Revision ID: 9a4c6e1b2d37
 Revises: f8b430d8774b
@@ -25,14 +30,13 @@ SCHEMA = "routing"
 
 
 def upgrade() -> None:
-    for column in ("lon", "lat"):
-        op.add_column("open_case", sa.Column(column, sa.Double()), schema=SCHEMA)
-    op.execute(
-        "UPDATE routing.open_case SET lon = ST_X(location::geometry), lat = ST_Y(location::geometry)"
+    op.add_column(
+        "open_case",
+        sa.Column("lat", sa.Double(), sa.Computed("ST_Y(location::geometry)", persisted=True)),
+        schema=SCHEMA,
     )
-    for column in ("lon", "lat"):
-        op.alter_column("open_case", column, nullable=False, schema=SCHEMA)
     op.drop_index("ix_open_case_tenant_id_category_code", "open_case", schema=SCHEMA)
+    op.drop_index("ix_open_case_location", "open_case", schema=SCHEMA)
     op.create_index(
         "ix_open_case_tenant_id_category_code_lat",
         "open_case",
@@ -44,10 +48,12 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_open_case_tenant_id_category_code_lat", "open_case", schema=SCHEMA)
     op.create_index(
+        "ix_open_case_location", "open_case", ["location"], schema=SCHEMA, postgresql_using="gist"
+    )
+    op.create_index(
         "ix_open_case_tenant_id_category_code",
         "open_case",
         ["tenant_id", "category_code"],
         schema=SCHEMA,
     )
-    for column in ("lat", "lon"):
-        op.drop_column("open_case", column, schema=SCHEMA)
+    op.drop_column("open_case", "lat", schema=SCHEMA)
