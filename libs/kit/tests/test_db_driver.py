@@ -228,3 +228,32 @@ async def test_a_connection_left_inside_a_transaction_is_not_given_back(
             )
     finally:
         await single.dispose()
+
+
+async def test_a_cancelled_user_never_gives_its_connection_back(engine: AsyncEngine) -> None:
+    """Cancelled mid-statement (a client gone, a timeout): the connection may be cut short in
+    the protocol, so it is discarded; a refusal of the caller's keeps it pooled."""
+    single = create_async_engine(engine.url, pool_size=1, max_overflow=0)
+
+    async def slow() -> None:
+        async with pooled_driver_connection(single) as connection:
+            await connection.execute("SELECT pg_sleep(5)")
+
+    try:
+        async with pooled_driver_connection(single) as connection:
+            first = connection.get_server_pid()
+        with pytest.raises(KeyError):
+            async with pooled_driver_connection(single) as connection:
+                raise KeyError("refused")
+        async with pooled_driver_connection(single) as connection:
+            assert connection.get_server_pid() == first  # kept after the refusal
+        task = asyncio.create_task(slow())
+        await asyncio.sleep(0.3)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        async with pooled_driver_connection(single) as connection:
+            assert connection.get_server_pid() != first
+            assert await connection.fetchval("SELECT 1") == 1
+    finally:
+        await single.dispose()

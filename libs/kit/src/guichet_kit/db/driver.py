@@ -69,12 +69,22 @@ async def pooled_driver_connection(engine: AsyncEngine) -> AsyncIterator[asyncpg
     restarted) is discarded at checkout, and one closed or left inside a transaction (a
     cancelled rollback) never goes back to the pool."""
     pooled, raw = await _live_checkout(engine)
+    interrupted = False
     try:
         yield raw
+    except BaseException as exc:
+        interrupted = not isinstance(exc, Exception) or isinstance(exc, _CUT_SHORT)
+        raise
     finally:
-        unusable = raw.is_closed() or raw.is_in_transaction()
+        unusable = interrupted or raw.is_closed() or raw.is_in_transaction()
         # Through SQLAlchemy's pool, which may await the driver: in its greenlet.
         await greenlet_spawn(pooled.invalidate if unusable else pooled.close)
+
+
+# After these (or a cancellation) a statement, a BEGIN or a ROLLBACK may have been cut short:
+# the connection is discarded rather than trusted. An error PostgreSQL reported, or one of the
+# caller's own (a refused report), leaves it idle: it goes back to the pool.
+_CUT_SHORT = (asyncpg.InterfaceError, asyncpg.PostgresConnectionError, OSError, TimeoutError)
 
 
 async def _live_checkout(engine: AsyncEngine) -> tuple[PoolProxiedConnection, asyncpg.Connection]:
