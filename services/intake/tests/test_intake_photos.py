@@ -20,8 +20,10 @@ from PIL import Image
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from guichet_kit.db.driver import pooled_driver_connection
 from guichet_testing.database import ServiceDatabase, TestDatabase
 from guichet_testing.directory import IN_LEEUW, LEEUW
+from intake.reports import service
 
 TakeFootprint = Callable[[], Awaitable[Any]]
 EventsOf = Callable[..., Awaitable[list[dict[str, Any]]]]
@@ -290,6 +292,30 @@ async def test_failed_transaction_removes_the_uploaded_objects(
     finally:
         await intake_database.execute_admin(f'GRANT INSERT ON intake.photo TO "{role}"')
     assert response.status_code == 500
+    assert await footprint() == before
+
+
+async def test_photos_are_removed_when_no_connection_can_be_had_for_the_write(
+    client: httpx.AsyncClient, footprint: TakeFootprint, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The photos are stored, then the pool cannot give a connection (PostgreSQL down): nothing
+    was written, so nothing may be left in S3 (only a write cut short keeps them)."""
+    real = pooled_driver_connection
+    calls = 0
+
+    def second_checkout_fails(engine: AsyncEngine) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == 2:  # the first one placed the point; the second would write
+            raise OSError("connection refused")
+        return real(engine)
+
+    before = await footprint()
+    monkeypatch.setattr(service, "pooled_driver_connection", second_checkout_fails)
+    response = await client.post(
+        "/v1/reports", data=report_part(), files=photos(encoded(two_colour(40, 20), "JPEG"))
+    )
+    assert (calls, response.status_code) == (2, 500)
     assert await footprint() == before
 
 

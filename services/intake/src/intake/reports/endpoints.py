@@ -171,7 +171,6 @@ def _language(request: Request, principal: Principal | None) -> Language:
 def intake_context(request: Request, settings: Settings) -> IntakeContext:
     return IntakeContext(
         engine=request.app.state.engine,
-        sessions=request.app.state.session_factory,
         hand_over=partial(hand_over, request.app),
         storage=get_storage(request),
         photos=PhotoProcessor(get_image_pool(request)),

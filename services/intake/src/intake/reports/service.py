@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 import asyncpg
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from guichet_contracts.envelope import Envelope
 from guichet_contracts.events.report import PhotoRef, ReportContent, Reporter, ReportSubmitted
@@ -68,7 +68,6 @@ class IntakeContext:
     """What `submit_report` works with (built from the app's state by each channel)."""
 
     engine: AsyncEngine
-    sessions: async_sessionmaker[AsyncSession]
     hand_over: Callable[[Sequence[QueuedEvent]], None]  # to the relay, once written
     storage: ObjectStorage
     photos: PhotoProcessor
@@ -120,7 +119,8 @@ async def submit_report(ctx: IntakeContext, submission: Submission) -> Receipt:
     async with pooled_driver_connection(ctx.engine) as connection:
         found = await _replay_or_resolve(ctx, connection, submission, scope, fingerprint)
         if not isinstance(found, Receipt) and not submission.photos:
-            return await _place(ctx, connection, submission, found, uuid7(), [], scope, fingerprint)
+            placement, body = _placement(ctx, submission, found, uuid7(), [], scope, fingerprint)
+            return await _write(ctx, connection, placement, body, fingerprint)
     if isinstance(found, Receipt):
         return found
     return await _place_with_photos(ctx, submission, found, scope, fingerprint)
@@ -134,14 +134,13 @@ async def _place_with_photos(
     processed = await ctx.photos.process(submission.photos)
     stored: list[_StoredPhoto] = []
     nis = target.municipality.nis
-    writing = False
+    writing = False  # from the statement on, a failure may hide a commit
     try:
         await _store_photos(ctx.storage, nis, report_id, processed, stored)
-        writing = True
+        placement, body = _placement(ctx, submission, target, report_id, stored, scope, fingerprint)
         async with pooled_driver_connection(ctx.engine) as connection:
-            receipt = await _place(
-                ctx, connection, submission, target, report_id, stored, scope, fingerprint
-            )
+            writing = True
+            receipt = await _write(ctx, connection, placement, body, fingerprint)
     except BaseException as exc:
         if writing and _may_have_committed(exc):
             logger.error("report %s: outcome of its write unknown (%s), its %d photo objects "
@@ -250,18 +249,16 @@ async def _delete_photos(
                 logger.error("could not delete orphan photo object %s", key, exc_info=True)
 
 
-async def _place(
+def _placement(
     ctx: IntakeContext,
-    connection: asyncpg.Connection,
     submission: Submission,
     target: _Target,
     report_id: UUID,
     photos: Sequence[_StoredPhoto],
     scope: str,
     fingerprint: bytes,
-) -> Receipt:
-    """Write the report (one statement); if another request took the idempotency key
-    meanwhile, answer as that request did."""
+) -> tuple[repository.Placement, SubmissionReceipt]:
+    """Everything the report's statement writes, and the answer it will give."""
     nis = target.municipality.nis
     tracking_number = new_tracking_number()
     token = tracking_token(ctx.token_key, report_id)
@@ -300,12 +297,25 @@ async def _place(
             )
         ),
     )
+    return placement, body
+
+
+async def _write(
+    ctx: IntakeContext,
+    connection: asyncpg.Connection,
+    placement: repository.Placement,
+    body: SubmissionReceipt,
+    fingerprint: bytes,
+) -> Receipt:
+    """Write the report (one statement); if another request took the idempotency key
+    meanwhile, answer as that request did."""
     if await repository.place(connection, placement):
         ctx.hand_over([placement.event])  # committed: the relay publishes it now (ADR 0015)
-        return Receipt(CREATED, body, nis)
-    assert key is not None  # only a key can be taken
-    winner = await repository.find_idempotency(connection, scope, key)
-    if winner is None:  # the winner rolled back: the client may retry
+        return Receipt(CREATED, body, placement.tenant_id)
+    claim = placement.idempotency
+    assert claim is not None  # only a key can be taken
+    winner = await repository.find_idempotency(connection, claim.scope, claim.key)
+    if winner is None:  # the winner's record is gone (purged since): the client may retry
         raise RuntimeError("idempotency key taken but not found")
     return _replay(ctx, winner, fingerprint)
 
