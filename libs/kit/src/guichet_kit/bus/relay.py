@@ -184,8 +184,8 @@ class OutboxRelay:
 
     async def relay_handed_over(self) -> None:
         """Publish up to a batch of the events handed over, then delete the acknowledged
-        rows in one statement. A row whose publish failed stays for the poll, which retries
-        it with backoff."""
+        rows in one statement. After a failed publish, every event still in memory is left
+        to the poll, which retries with backoff (its rows are in the table)."""
         batch = self._handed_over[: self._batch_size]
         del self._handed_over[: self._batch_size]
         results = await self._publish(batch)
@@ -194,9 +194,13 @@ class OutboxRelay:
             async with pooled_driver_connection(self._engine) as conn:
                 await conn.execute(_statements(self._table).delete, done)
         if len(done) < len(batch):
+            # NATS is failing (reconnecting, buffer full): leave everything to the poll, which
+            # retries with backoff, instead of spinning through the queue in memory.
+            left = len(batch) - len(done) + len(self._handed_over)
+            self._handed_over.clear()
             first = next(r for r in results if not _acked(r))
-            logger.warning("%d of %d handed-over events not published, left for the poll: %s",
-                           len(batch) - len(done), len(batch), first)  # fmt: skip
+            logger.warning("%d handed-over events not published, left for the poll: %s",
+                           left, first)  # fmt: skip
         self._count(results)
 
     async def _pause(self, seconds: float) -> None:
