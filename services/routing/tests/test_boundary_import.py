@@ -186,7 +186,7 @@ async def test_operator_hosts_a_new_municipality(
     ("changes", "field", "message"),
     [
         ({"languages": ["nl"], "case_prefix": "BSN"}, "languages",
-         "the official languages of 82009 are ['fr']"),
+         "the official languages of 82009 are fr"),
         ({"case_prefix": "SOI"}, "case_prefix", "55040 uses SOI"),
     ],
 )  # fmt: skip
@@ -198,6 +198,19 @@ async def test_municipality_fields_are_checked(
     )
     assert response.status_code == 422, response.text
     assert response.json()["errors"] == [{"field": field, "message": message}]
+
+
+async def test_municipality_problems_speak_the_operator_s_language(
+    client: httpx.AsyncClient, auth: Auth
+) -> None:
+    headers = {**await auth("operator"), "Accept-Language": "nl"}
+    response = await client.put(
+        "/v1/municipalities/82009", json=bastogne(case_prefix="SOI"), headers=headers
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"] == [
+        {"field": "case_prefix", "message": "55040 gebruikt SOI al"}
+    ]
 
 
 async def test_only_the_operator_hosts_municipalities(

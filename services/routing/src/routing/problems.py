@@ -146,6 +146,18 @@ register_messages(
             "nl": "een vraag van het type {datatype} heeft geen opties",
             "de": "eine Frage vom Typ {datatype} hat keine Optionen",
         },
+        "routing.problem.official_languages": {
+            "en": "the official languages of {nis} are {languages}",
+            "fr": "les langues officielles de {nis} sont {languages}",
+            "nl": "de officiële talen van {nis} zijn {languages}",
+            "de": "die Amtssprachen von {nis} sind {languages}",
+        },
+        "routing.problem.prefix_taken": {
+            "en": "{nis} uses {prefix}",
+            "fr": "{nis} utilise déjà {prefix}",
+            "nl": "{nis} gebruikt {prefix} al",
+            "de": "{nis} verwendet {prefix} bereits",
+        },
         "routing.problem.repeated": {
             "en": "'{code}' appears {count} times",
             "fr": "'{code}' figure {count} fois",

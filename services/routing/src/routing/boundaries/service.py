@@ -20,10 +20,11 @@ from routing.boundaries.schemas import MunicipalityBody
 from routing.demo import official_languages
 from routing.directory.publication import publish_directory
 from routing.directory.repository import MunicipalityRow, upsert_municipality
-from routing.errors import BoundaryOverlap, InvalidDirectoryChange, MunicipalityNotFound
+from routing.errors import BoundaryOverlap, MunicipalityNotFound
 from routing.geo.geojson import to_multipolygon
 from routing.geo.validity import check_valid
 from routing.models import Municipality
+from routing.problems import FieldProblems
 
 MIN_TOLERANCE_M2 = 20_000.0
 RELATIVE_TOLERANCE = 0.001
@@ -93,11 +94,14 @@ def _name(fr: str, nl: str) -> str:
 async def put_municipality(session: AsyncSession, nis: str, body: MunicipalityBody) -> bool:
     """Create or update a hosted municipality (session bound to nis); True when something
     changed (a snapshot was then published)."""
-    problems: list[dict[str, str]] = []
+    problems = FieldProblems()
     official = sorted(official_languages(nis))
     if sorted(set(body.languages)) != official or len(set(body.languages)) != len(body.languages):
-        problems.append(
-            {"field": "languages", "message": f"the official languages of {nis} are {official}"}
+        problems.add(
+            "languages",
+            "routing.problem.official_languages",
+            nis=nis,
+            languages=", ".join(official),
         )
     holder = await session.scalar(
         select(Municipality.nis).where(
@@ -105,9 +109,10 @@ async def put_municipality(session: AsyncSession, nis: str, body: MunicipalityBo
         )
     )
     if holder is not None:
-        problems.append({"field": "case_prefix", "message": f"{holder} uses {body.case_prefix}"})
-    if problems:
-        raise InvalidDirectoryChange(count=len(problems), extra={"errors": problems})
+        problems.add(
+            "case_prefix", "routing.problem.prefix_taken", nis=holder, prefix=body.case_prefix
+        )
+    problems.raise_if_any()
     geojson = await checked_boundary(session, nis, body.boundary)
     row = MunicipalityRow(
         nis=nis,
