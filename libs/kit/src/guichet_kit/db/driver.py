@@ -14,11 +14,14 @@ import re
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from functools import cache
 from typing import Any
+from uuid import UUID
 
 import asyncpg
-from sqlalchemy import JSON, FromClause, Table, text
+from sqlalchemy import ARRAY, JSON, ColumnElement, FromClause, Table, text
+from sqlalchemy.dialects.postgresql.base import PGDialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import PoolProxiedConnection
@@ -146,26 +149,43 @@ async def insert_row(
 
 
 async def insert_rows(session: AsyncSession, rows: Sequence[Row]) -> None:
-    """INSERT `rows` in one statement through the driver (each row but the last a
-    data-modifying CTE)."""
-    statement = _statement(tuple(_shape(row) for row in rows))
+    """INSERT `rows` in one statement through the driver. Rows of one shape (table, value
+    names, expressions, suffix) go in one INSERT over arrays, one per value name, so the
+    statement is the same whatever the number of rows (one prepared statement, one plan);
+    each shape but the last is a data-modifying CTE, in the order the shapes first appear."""
+    groups: dict[_Shape, list[Row]] = {}
+    for row in rows:
+        groups.setdefault(_shape(row), []).append(row)
+    shapes = tuple(groups)
+    statement = _statement(tuple(_typed(shape, groups[shape]) for shape in shapes))
     arguments = [
-        _argument(row.table, name, value) for row in rows for name, value in row.values.items()
+        _column(shape[0], name, [row.values[name] for row in groups[shape]])
+        for shape in shapes
+        for name in shape[1]
     ]
     connection = await driver_connection(session)
     await connection.execute(statement, *arguments)
 
 
 _Shape = tuple[Table, tuple[str, ...], tuple[tuple[str, str], ...], str]
+# A shape with the SQL type of each value name: the table's column type, or for a value that
+# only feeds an expression, the type of its Python values.
+_TypedShape = tuple[Table, tuple[tuple[str, str], ...], tuple[tuple[str, str], ...], str]
 
 
 def _shape(row: Row) -> _Shape:
     return row.table, tuple(row.values), tuple(row.expressions.items()), row.suffix
 
 
+def _typed(shape: _Shape, rows: Sequence[Row]) -> _TypedShape:
+    table, names, expressions, suffix = shape
+    types = tuple((name, _sql_type(table, name, rows)) for name in names)
+    return table, types, expressions, suffix
+
+
 @cache
-def _statement(shapes: tuple[_Shape, ...]) -> str:
-    """The SQL, its $n placeholders in the order of the rows' values."""
+def _statement(shapes: tuple[_TypedShape, ...]) -> str:
+    """The SQL, its $n placeholders (one array per value name) in the order of the shapes."""
     inserts: list[str] = []
     used = 0
     for shape in shapes:
@@ -178,17 +198,25 @@ def _statement(shapes: tuple[_Shape, ...]) -> str:
     return f"WITH {ctes} {last}"
 
 
-def _insert(shape: _Shape, used: int) -> str:
-    table, names, expressions, suffix = shape
-    placeholders = {name: f"${used + i}" for i, name in enumerate(names, start=1)}
+def _insert(shape: _TypedShape, used: int) -> str:
+    table, types, expressions, suffix = shape
+    names = [name for name, _ in types]
+    arrays = ", ".join(
+        f"${used + i}::{_array_type(table, name, sql_type)}"
+        for i, (name, sql_type) in enumerate(types, start=1)
+    )
+    aliases = ", ".join(_quoted(name) for name in names)
     columns = [name for name in names if name in _written_columns(table)]
-    values = [_placeholder(table, name, placeholders[name]) for name in columns]
+    values = [_value(table, name, sql_type) for name, sql_type in types if name in columns]
     for column, expression in expressions:
         columns.append(column)
-        values.append(_PARAMETER.sub(lambda m: placeholders[m.group(1)], expression))
+        values.append(_PARAMETER.sub(lambda m: f"v.{_quoted(m.group(1))}", expression))
     target = ".".join(_quoted(part) for part in (table.schema, table.name) if part)
     names_sql = ", ".join(_quoted(column) for column in columns)
-    insert = f"INSERT INTO {target} ({names_sql}) VALUES ({', '.join(values)})"  # noqa: S608
+    insert = (
+        f"INSERT INTO {target} ({names_sql}) "  # noqa: S608 (names checked, values bound)
+        f"SELECT {', '.join(values)} FROM unnest({arrays}) AS v({aliases})"
+    )
     return f"{insert} {suffix}" if suffix else insert
 
 
@@ -196,12 +224,68 @@ def _quoted(identifier: str) -> str:
     return f'"{checked_identifier(identifier)}"'
 
 
-def _placeholder(table: Table, name: str, placeholder: str) -> str:
-    return f"({placeholder}::text)::jsonb" if name in _json_columns(table) else placeholder
+def _array_type(table: Table, name: str, sql_type: str) -> str:
+    """JSON and array columns travel as JSON text: an array of arrays cannot be unnested
+    into rows of arrays."""
+    return "text[]" if name in _json_text_columns(table) else f"{sql_type}[]"
 
 
-def _argument(table: Table, name: str, value: Any) -> Any:
-    return json.dumps(value) if name in _json_columns(table) else value
+def _value(table: Table, name: str, sql_type: str) -> str:
+    value = f"v.{_quoted(name)}"
+    if name in _json_columns(table):
+        return f"{value}::jsonb"
+    if name in _array_columns(table):
+        elements = f"ARRAY(SELECT jsonb_array_elements_text({value}::jsonb))::{sql_type}"
+        return f"CASE WHEN {value} IS NULL THEN NULL ELSE {elements} END"
+    return value
+
+
+def _column(table: Table, name: str, values: list[Any]) -> list[Any]:
+    if name in _json_text_columns(table):
+        return [None if value is None else json.dumps(value) for value in values]
+    return values
+
+
+def _sql_type(table: Table, name: str, rows: Sequence[Row]) -> str:
+    column = table.c.get(name)
+    if column is not None:
+        return _column_type(column)
+    sample = next((row.values[name] for row in rows if row.values[name] is not None), "")
+    for python_type, sql_type in _PYTHON_TYPES:
+        if isinstance(sample, python_type):
+            return sql_type
+    raise TypeError(f"no SQL type for {name}={sample!r}: make it a column or a simpler value")
+
+
+# Checked in order: bool before int (a bool is an int), datetime before date.
+_PYTHON_TYPES: tuple[tuple[type, str], ...] = (
+    (bool, "boolean"),
+    (int, "bigint"),
+    (float, "double precision"),
+    (str, "text"),
+    (UUID, "uuid"),
+    (datetime, "timestamptz"),
+    (date, "date"),
+    (bytes, "bytea"),
+)
+
+
+_POSTGRESQL = PGDialect()  # type: ignore[no-untyped-call]
+
+
+@cache
+def _column_type(column: ColumnElement[Any]) -> str:
+    return str(column.type.compile(dialect=_POSTGRESQL))
+
+
+@cache
+def _array_columns(table: Table) -> frozenset[str]:
+    return frozenset(column.name for column in table.c if isinstance(column.type, ARRAY))
+
+
+@cache
+def _json_text_columns(table: Table) -> frozenset[str]:
+    return _json_columns(table) | _array_columns(table)
 
 
 @cache
