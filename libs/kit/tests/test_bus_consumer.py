@@ -8,7 +8,7 @@ import dataclasses
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
@@ -627,6 +627,46 @@ async def test_shared_transaction_handles_a_batch_at_once_per_tenant(
     assert all(row.correlation_id == str(by_id[row.event_id].correlation_id) for row in rows)
     assert len({row.tx for row in rows}) == 1  # one transaction for the whole batch
     assert await count(admin, inbox) == 6
+
+
+async def test_a_batch_handler_gets_each_tenants_events_together_in_order(
+    js: JetStreamContext, admin: AsyncEngine, consume: Any
+) -> None:
+    sent = [envelope(n, tenant=("23077", "55040")[n % 2]) for n in range(6)]
+    calls: list[list[int]] = []
+
+    async def record_all(session: AsyncSession, envs: Sequence[Envelope]) -> None:
+        calls.append([env.data["n"] for env in envs])
+        for env in envs:
+            await record(session, env)
+
+    for env in sent:
+        await publish(js, env)
+    async with consume(None, batch_handler=record_all, shared_transaction=True, batch=20):
+        await settled(js)
+    lone = envelope(6)  # handled alone (a batch of one): a list of one event
+    await publish(js, lone)
+    async with consume(None, batch_handler=record_all, shared_transaction=True, batch=20):
+        await settled(js)
+
+    assert calls == [[0, 2, 4], [1, 3, 5], [6]]
+    async with admin.connect() as conn:
+        rows = (await conn.execute(select(effects))).all()
+    assert len(rows) == 7
+    assert all(row.seen_tenant == row.tenant_id for row in rows)
+
+
+def test_a_consumer_has_one_kind_of_handler() -> None:
+    async def each(session: AsyncSession, env: Envelope) -> None: ...
+    async def together(session: AsyncSession, envs: Sequence[Envelope]) -> None: ...
+
+    with pytest.raises(ValueError, match="a handler or a batch_handler"):
+        ConsumerSpec(durable="d", stream=STREAM, filter_subjects=(SUBMITTED,))
+    with pytest.raises(ValueError, match="a handler or a batch_handler"):
+        ConsumerSpec(
+            durable="d", stream=STREAM, filter_subjects=(SUBMITTED,), handler=each,
+            batch_handler=together,
+        )  # fmt: skip
 
 
 async def test_shared_transaction_retries_alone_when_one_event_fails(

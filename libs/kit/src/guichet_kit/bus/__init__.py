@@ -7,7 +7,13 @@ ack after commit, nak with backoff, dead letters). `BusComponent` wires both int
 
 from guichet_kit.bus.component import BusComponent, BusNotReadyError
 from guichet_kit.bus.connection import NatsConnection, NotConnectedError
-from guichet_kit.bus.consumer import ConsumerSpec, EventConsumer, Handler, InvalidEventError
+from guichet_kit.bus.consumer import (
+    BatchHandler,
+    ConsumerSpec,
+    EventConsumer,
+    Handler,
+    InvalidEventError,
+)
 from guichet_kit.bus.deadletter import DL_HEADER_PREFIX, DeadLetter
 from guichet_kit.bus.inbox import claim, inbox_table, prune_inbox
 from guichet_kit.bus.outbox import (
@@ -18,6 +24,7 @@ from guichet_kit.bus.outbox import (
     outbox_row,
     outbox_table,
     write_with_event,
+    write_with_events,
 )
 from guichet_kit.bus.platform_streams import (
     CASES_STREAM,
@@ -45,6 +52,7 @@ __all__ = [
     "MAX_EVENT_BYTES",
     "PLATFORM_STREAMS",
     "ROUTING_STREAM",
+    "BatchHandler",
     "BusComponent",
     "BusNotReadyError",
     "ConsumerSpec",
@@ -70,4 +78,5 @@ __all__ = [
     "outbox_table",
     "prune_inbox",
     "write_with_event",
+    "write_with_events",
 ]

@@ -8,8 +8,10 @@ error in headers and is terminated.
 
 With `ConsumerSpec.shared_transaction`, a fetched batch is first handled in one transaction
 (one BEGIN/COMMIT and one inbox statement for all its events, the tenant bound anew before
-each event): far fewer round trips under load. If anything in it fails, the whole batch rolls
-back and each event is handled alone as above, so only the failing one is retried. Only for
+each tenant's events): far fewer round trips under load. A `batch_handler` then gets
+each tenant's events at once, to handle them set-based (one statement for many events).
+If anything in it fails, the whole batch rolls back and each event is handled alone as
+above, so only the failing one is retried. Only for
 handlers whose every effect is in this database: an effect elsewhere (an e-mail, a file)
 could happen twice.
 """
@@ -18,9 +20,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from uuid import UUID
 
 import asyncpg
 import nats.errors
@@ -43,6 +47,8 @@ from guichet_kit.logging.context import correlation_id_var, tenant_id_var
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[AsyncSession, Envelope], Awaitable[None]]
+# Events of one tenant, in stream order, the session bound to that tenant.
+BatchHandler = Callable[[AsyncSession, Sequence[Envelope]], Awaitable[None]]
 
 
 class InvalidEventError(ValueError):
@@ -57,7 +63,7 @@ class ConsumerSpec:
     durable: str
     stream: StreamSpec
     filter_subjects: tuple[str, ...]
-    handler: Handler
+    handler: Handler | None = None
     max_deliver: int = 5
     backoff: tuple[float, ...] = (1.0, 5.0, 30.0, 120.0)
     ack_wait: float = 30.0
@@ -68,10 +74,15 @@ class ConsumerSpec:
     # After a batch smaller than `batch`, wait this long before fetching again: under a steady
     # flow each fetch and transaction then carries several events instead of one.
     linger: float = 0.02
+    # Instead of `handler`: gets a tenant's events of a batch together (a single event when
+    # handled alone).
+    batch_handler: BatchHandler | None = None
 
     def __post_init__(self) -> None:
         if self.max_deliver < 1 or not self.backoff or not self.filter_subjects:
             raise ValueError("max_deliver >= 1, a backoff and filter subjects are required")
+        if (self.handler is None) == (self.batch_handler is None):
+            raise ValueError("a consumer needs a handler or a batch_handler, not both")
         deadletter_subject(self.durable)  # the durable must be a valid subject token
 
     def config(self) -> ConsumerConfig:
@@ -127,6 +138,17 @@ def parse_envelope(msg: Msg) -> Envelope:
     if msg.subject != envelope.subject:
         raise InvalidEventError(f"envelope belongs on {envelope.subject}, not {msg.subject}")
     return envelope
+
+
+def _first_copies(envelopes: Sequence[Envelope], claimed: set[UUID]) -> list[Envelope]:
+    """The events claimed now, each once: a second copy in the batch is skipped."""
+    seen: set[UUID] = set()
+    kept = []
+    for envelope in envelopes:
+        if envelope.id in claimed and envelope.id not in seen:
+            seen.add(envelope.id)
+            kept.append(envelope)
+    return kept
 
 
 class EventConsumer:
@@ -287,13 +309,12 @@ class EventConsumer:
                 await set_tenant(session, bound)
                 ids = [envelope.id for envelope in ordered]
                 fresh = await claim_many(session, self._inbox, self.spec.durable, ids)
-                for envelope in ordered:
-                    if envelope.id in fresh:
-                        fresh.discard(envelope.id)  # a second copy in the batch is skipped
-                        if envelope.tenant_id != bound:
-                            await set_tenant(session, envelope.tenant_id)
-                            bound = envelope.tenant_id
-                        await self._run_handler(session, envelope)
+                claimed = _first_copies(ordered, fresh)
+                for tenant_id, group in itertools.groupby(claimed, lambda e: e.tenant_id):
+                    if tenant_id != bound:
+                        await set_tenant(session, tenant_id)
+                        bound = tenant_id
+                    await self._run_handlers(session, list(group))
         except Exception as exc:
             logger.info("batch of %d on %s rolled back (%s): one by one", len(ordered),
                         self.spec.durable, exc)  # fmt: skip
@@ -302,15 +323,33 @@ class EventConsumer:
             tenant_id_var.reset(tenant)
         return True
 
-    async def _run_handler(self, session: AsyncSession, envelope: Envelope) -> None:
-        correlation = correlation_id_var.set(str(envelope.correlation_id))
-        tenant = tenant_id_var.set(envelope.tenant_id)
+    async def _run_handlers(self, session: AsyncSession, envelopes: Sequence[Envelope]) -> None:
+        """One tenant's events, the session bound to it: each is written before the next
+        tenant is bound."""
+        tenant = tenant_id_var.set(envelopes[0].tenant_id)
         try:
-            await self.spec.handler(session, envelope)
-            # Written under this event's tenant before the next event binds another one.
-            await session.flush()
+            if self.spec.batch_handler is not None:
+                # Logs name the correlation of a lone event; a batch handler names its events.
+                single = str(envelopes[0].correlation_id) if len(envelopes) == 1 else None
+                correlation = correlation_id_var.set(single)
+                try:
+                    await self.spec.batch_handler(session, envelopes)
+                finally:
+                    correlation_id_var.reset(correlation)
+            else:
+                for envelope in envelopes:
+                    await self._run_handler(session, envelope)
+            if session.new or session.dirty or session.deleted:
+                await session.flush()
         finally:
             tenant_id_var.reset(tenant)
+
+    async def _run_handler(self, session: AsyncSession, envelope: Envelope) -> None:
+        assert self.spec.handler is not None  # checked in ConsumerSpec
+        correlation = correlation_id_var.set(str(envelope.correlation_id))
+        try:
+            await self.spec.handler(session, envelope)
+        finally:
             correlation_id_var.reset(correlation)
 
     async def _process(self, envelope: Envelope) -> None:
@@ -318,7 +357,7 @@ class EventConsumer:
         try:
             async with tenant_transaction(self._session_factory, envelope.tenant_id) as session:
                 if await claim(session, self._inbox, self.spec.durable, envelope.id):
-                    await self.spec.handler(session, envelope)
+                    await self._run_handlers(session, [envelope])
                 else:
                     logger.info("event %s already handled, skipping", envelope.id)
         finally:

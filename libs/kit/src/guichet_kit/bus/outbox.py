@@ -111,6 +111,18 @@ async def write_with_event(
     """Insert `rows` and queue `envelope` in the outbox `table`, in the caller's transaction
     and in one statement through the driver (ADR 0014). Once committed, the event is handed
     to this process's relay (`guichet_kit.bus.handover`)."""
-    queued = QueuedEvent.of(envelope, headers)
-    await insert_rows(session, [*rows, outbox_row(table, queued)])
-    session.info.setdefault(QUEUED_EVENTS, []).append(queued)
+    await write_with_events(session, rows, table, [envelope], headers)
+
+
+async def write_with_events(
+    session: AsyncSession,
+    rows: Sequence[Row],
+    table: Table,
+    envelopes: Sequence[Envelope],
+    headers: Mapping[str, str] | None = None,
+) -> None:
+    """`write_with_event` for the events of several changes (a batch handled together):
+    still one statement, whatever their number."""
+    queued = [QueuedEvent.of(envelope, headers) for envelope in envelopes]
+    await insert_rows(session, [*rows, *(outbox_row(table, event) for event in queued)])
+    session.info.setdefault(QUEUED_EVENTS, []).extend(queued)
