@@ -11,8 +11,10 @@ from uuid import UUID
 import httpx
 import nats
 import pytest
+from asyncpg.connection import LoggedQuery
 from nats.js import JetStreamContext
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from guichet_contracts.envelope import Envelope
 from guichet_contracts.events.case import CaseCreated, CaseMerged, CaseStatusChanged
@@ -35,11 +37,15 @@ from guichet_testing.database import ServiceDatabase
 from guichet_testing.nats import NatsServer
 from routing.directory.seed import SeedReport
 from routing.models import Decision, OpenCase, outbox
-from routing.models.open_case import OPEN_STATUSES
 from routing.open_cases.handlers import handle_case_event
 from routing.open_cases.repository import set_status
-from routing.router.repository import _SITUATION, situation
-from routing.router.service import RouterConfig, route_report
+from routing.router.repository import (
+    _SITUATIONS,
+    Situation,
+    situations,
+    situations_arguments,
+)
+from routing.router.service import RouterConfig, route_reports
 from routing.rules.repository import replace_rules
 from routing.rules.schemas import RuleBody
 from routing.rules.validation import ValidRule
@@ -299,6 +305,19 @@ async def client_get_decision(
     )
 
 
+async def situation(session: AsyncSession, asked: ReportContent, since: datetime) -> Situation:
+    (found,) = await situations(session, [(asked, since)])
+    return found
+
+
+async def route_report(
+    session: AsyncSession, envelope: Envelope, config: RouterConfig
+) -> RoutingDecided | None:
+    """A batch of one."""
+    decided = await route_reports(session, [envelope], config)
+    return decided[0] if decided else None
+
+
 async def wait_for_open_case(app_sessions: Any, case_id: UUID, wait: float = 10.0) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + wait
@@ -540,6 +559,58 @@ async def test_a_second_report_of_a_spot_joins_a_case_still_being_opened(
     assert second.report_id not in rows
 
 
+async def test_a_towns_reports_are_decided_with_one_read_and_one_write(
+    fresh_routing: Any,
+) -> None:
+    now = datetime.now(UTC)
+    categories = ("street_light", "damaged_signage", "noise_nuisance")
+    reports = [report(category=c, where=(4.2450, 50.7700), at=now) for c in categories]
+    statements: list[str] = []
+
+    def log(record: LoggedQuery) -> None:
+        if "routing" in record.query:  # not asyncpg's own look-up of a type
+            statements.append(record.query)
+
+    async with tenant_transaction(fresh_routing.sessions, LEEUW) as session:
+        connection = await driver_connection(session)
+        connection.add_query_logger(log)
+        decided = await route_reports(session, [submitted(r) for r in reports], CONFIG)
+        connection.remove_query_logger(log)
+
+    assert [d.report.report_id for d in decided] == [r.report_id for r in reports]
+    assert {d.outcome for d in decided} == {"new_case"}
+    assert len(statements) == 2
+
+
+async def test_a_report_meeting_its_duplicate_in_the_same_batch_joins_its_case(
+    fresh_routing: Any,
+) -> None:
+    """Decided one at a time, the second report of a spot joins the case the first opens;
+    decided in one batch, too (a second round reads after the first is written). A copy
+    of a report in the same batch is decided once."""
+    spot, now = (4.2410, 50.7760), datetime.now(UTC)
+    first = report(category="fallen_tree", where=spot, at=now)
+    second = report(category="fallen_tree", where=(spot[0] + 0.0001, spot[1]), at=now)
+    elsewhere = report(category="abandoned_vehicle", where=spot, at=now)
+    batch = [submitted(first), submitted(second), submitted(elsewhere), submitted(first)]
+
+    async with tenant_transaction(fresh_routing.sessions, LEEUW) as session:
+        decided = await route_reports(session, batch, CONFIG)
+
+    outcomes = {d.report.report_id: (d.outcome, d.duplicate_of_case_id) for d in decided}
+    assert len(decided) == 3
+    assert outcomes == {
+        first.report_id: ("new_case", None),
+        second.report_id: ("duplicate", first.report_id),
+        elsewhere.report_id: ("new_case", None),
+    }
+    async with fresh_routing.admin_engine.connect() as connection:
+        query = (
+            select(func.count()).select_from(Decision).where(Decision.report_id == first.report_id)
+        )
+        assert await connection.scalar(query) == 1
+
+
 async def test_the_duplicate_search_reads_a_latitude_band_not_the_whole_category(
     fresh_routing: Any,
 ) -> None:
@@ -559,9 +630,7 @@ async def test_the_duplicate_search_reads_a_latitude_band_not_the_whole_category
     async with tenant_transaction(fresh_routing.sessions, LEEUW) as session:
         connection = await driver_connection(session)
         plan = await connection.fetchval(
-            "EXPLAIN (FORMAT JSON) " + _SITUATION,
-            *(near.report_id, near.category_code, near.location.lon, near.location.lat),
-            *(since, list(OPEN_STATUSES)),
+            "EXPLAIN (FORMAT JSON) " + _SITUATIONS, *situations_arguments([(near, since)])
         )
         found = await situation(session, near, since)
     assert found.duplicate_of is None  # the nearest is ~300 m away

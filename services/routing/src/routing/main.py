@@ -22,7 +22,7 @@ from routing.decisions.endpoints import router as decisions_router
 from routing.directory.endpoints import router as directory_router
 from routing.models import inbox, outbox
 from routing.open_cases.handlers import CASE_EVENTS, handle_case_event
-from routing.router.service import RouterConfig, report_handler
+from routing.router.service import RouterConfig, reports_handler
 from routing.rules.endpoints import router as rules_router
 from routing.settings import Settings
 
@@ -36,7 +36,7 @@ def consumers(config: RouterConfig) -> list[ConsumerSpec]:
             durable=REPORTS_DURABLE,
             stream=INTAKE_STREAM,
             filter_subjects=(event_filter("report.submitted", 1),),
-            handler=report_handler(config),
+            batch_handler=reports_handler(config),
             batch=100,
             shared_transaction=True,
         ),

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+import asyncpg
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -69,46 +71,59 @@ class Situation:
 # security, see OpenCase) is a little wider than the radius; ST_DWithin decides.
 _METRES_PER_DEGREE = "110000.0"
 
-_SITUATION = f"""
-SELECT EXISTS (SELECT 1 FROM routing.decision WHERE report_id = $1) AS decided,
+_SITUATIONS = f"""
+SELECT EXISTS (SELECT 1 FROM routing.decision WHERE report_id = asked.report_id) AS decided,
        category.*,
        (SELECT open_case.case_id FROM routing.open_case
-         WHERE open_case.category_code = $2
-           AND open_case.lat BETWEEN $4::float8 - category.duplicate_radius_m / {_METRES_PER_DEGREE}
-                                 AND $4::float8 + category.duplicate_radius_m / {_METRES_PER_DEGREE}
+         WHERE open_case.category_code = asked.category_code
+           AND open_case.lat BETWEEN asked.lat - category.duplicate_radius_m / {_METRES_PER_DEGREE}
+                                 AND asked.lat + category.duplicate_radius_m / {_METRES_PER_DEGREE}
            AND open_case.status = ANY($6::text[])
-           AND open_case.created_at >= $5
+           AND open_case.created_at >= asked.since
            AND ST_DWithin(open_case.location, point.here, category.duplicate_radius_m)
          ORDER BY ST_Distance(open_case.location, point.here), open_case.created_at
          LIMIT 1) AS duplicate_of,
        {rules_at_point_sql("point.geom")} AS rules
-FROM (SELECT geom, geom::geography AS here
-      FROM ST_SetSRID(ST_MakePoint($3, $4), 4326) AS geom) AS point
+FROM unnest($1::uuid[], $2::text[], $3::float8[], $4::float8[], $5::timestamptz[])
+     WITH ORDINALITY AS asked(report_id, category_code, lon, lat, since, position)
+CROSS JOIN LATERAL (SELECT geom, geom::geography AS here
+                    FROM ST_SetSRID(ST_MakePoint(asked.lon, asked.lat), 4326) AS geom) AS point
 LEFT JOIN LATERAL (
     SELECT c.code, d.code AS department, c.default_priority, c.confidentiality,
            c.sla_business_days, c.duplicate_radius_m
     FROM routing.category AS c JOIN routing.department AS d ON d.id = c.default_department_id
-    WHERE c.code = $2
+    WHERE c.code = asked.category_code
 ) AS category ON true
+ORDER BY asked.position
 """  # noqa: S608 (a constant subquery)
 
 
-async def situation(session: AsyncSession, report: ReportContent, since: datetime) -> Situation:
-    """Whether the report was decided already, its category's defaults (None: unknown
-    category), the closest open case of that category within the category's radius created
-    since `since`, and the rules with those covering the report's point: one statement,
-    through the driver (ADR 0013)."""
-    connection = await driver_connection(session)
-    row = await connection.fetchrow(
-        _SITUATION,
-        report.report_id,
-        report.category_code,
-        report.location.lon,
-        report.location.lat,
-        since,
+def situations_arguments(asked: Sequence[tuple[ReportContent, datetime]]) -> list[object]:
+    """The arrays `_SITUATIONS` reads: one entry per report, in order."""
+    reports = [report for report, _ in asked]
+    return [
+        [report.report_id for report in reports],
+        [report.category_code for report in reports],
+        [report.location.lon for report in reports],
+        [report.location.lat for report in reports],
+        [since for _, since in asked],
         list(OPEN_STATUSES),
-    )
-    assert row is not None  # one row whatever the category
+    ]
+
+
+async def situations(
+    session: AsyncSession, asked: Sequence[tuple[ReportContent, datetime]]
+) -> list[Situation]:
+    """For each (report, since), in order: whether the report was decided already, its
+    category's defaults (None: unknown category), the closest open case of that category
+    within the category's radius created since `since`, and the rules with those covering
+    the report's point. One statement for them all, through the driver (ADR 0013)."""
+    connection = await driver_connection(session)
+    rows = await connection.fetch(_SITUATIONS, *situations_arguments(asked))
+    return [_situation(row) for row in rows]
+
+
+def _situation(row: asyncpg.Record) -> Situation:
     defaults = None
     if row["code"] is not None:
         defaults = CategoryDefaults(

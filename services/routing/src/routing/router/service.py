@@ -1,16 +1,18 @@
 """Deciding where a submitted report goes, and publishing the decision.
 
-The decision row and the `routing.decided` event are written in the consumer's transaction,
-in one statement: both or neither. A report already decided (redelivery, replay with a new
-event id) is skipped, so each report gets exactly one decision.
+The decision rows and the `routing.decided` events of a town's reports in a fetched batch are
+written in the consumer's transaction, in one statement: all or none. A report already
+decided (redelivery, replay with a new event id) is skipped, so each report gets exactly one
+decision.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,12 +21,13 @@ from guichet_contracts.events.report import ReportContent, ReportSubmitted
 from guichet_contracts.events.routing import MatchedRule, RoutingDecided
 from guichet_contracts.ids import uuid7
 from guichet_contracts.values import Confidentiality, Priority
-from guichet_kit.bus import Handler, write_with_event
+from guichet_kit.bus import BatchHandler, write_with_events
 from guichet_kit.db.driver import Row, table_of
+from routing.geo.distance import metres_apart
 from routing.models import Decision, outbox
 from routing.open_cases.repository import opened_by
 from routing.router import repository
-from routing.router.repository import CategoryDefaults
+from routing.router.repository import CategoryDefaults, Situation
 from routing.rules.engine import Match, ReportFacts, first_match
 
 logger = logging.getLogger(__name__)
@@ -43,24 +46,98 @@ class RouterConfig:
     clock: Clock = utcnow
 
 
-def report_handler(config: RouterConfig) -> Handler:
-    async def handle(session: AsyncSession, envelope: Envelope) -> None:
-        await route_report(session, envelope, config)
+def reports_handler(config: RouterConfig) -> BatchHandler:
+    async def handle(session: AsyncSession, envelopes: Sequence[Envelope]) -> None:
+        await route_reports(session, envelopes, config)
 
     return handle
 
 
-async def route_report(
-    session: AsyncSession, envelope: Envelope, config: RouterConfig
-) -> RoutingDecided | None:
-    """Decide for the report in `envelope` (tenant = the municipality it is in)."""
-    report = envelope.payload(ReportSubmitted).report
-    found = await repository.situation(
-        session, report, since=report.submitted_at - config.duplicate_window
+async def route_reports(
+    session: AsyncSession, envelopes: Sequence[Envelope], config: RouterConfig
+) -> list[RoutingDecided]:
+    """Decide for the reports of one town (the session's tenant), in order: one read and one
+    write for all of them. A report that could be the duplicate of one opening a case in the
+    same round (or a second copy of a report) waits for the next round, which reads after
+    that case is written: the outcome is the same as one report at a time."""
+    pending = [(envelope, envelope.payload(ReportSubmitted).report) for envelope in envelopes]
+    decided: list[RoutingDecided] = []
+    while pending:
+        asked = [(report, report.submitted_at - config.duplicate_window) for _, report in pending]
+        found = await repository.situations(session, asked)
+        now, later = _rounds(pending, found)
+        decided += await _decide(session, now, config)
+        pending = later
+    return decided
+
+
+_Pending = tuple[Envelope, ReportContent]
+_Found = tuple[Envelope, ReportContent, Situation]
+
+
+def _rounds(
+    pending: Sequence[_Pending], found: Sequence[Situation]
+) -> tuple[list[_Found], list[_Pending]]:
+    """The reports decidable now, and those to read again once these are written."""
+    now: list[_Found] = []
+    later: list[_Pending] = []
+    seen: set[UUID] = set()
+    opening: list[tuple[ReportContent, int]] = []  # reports opening a case, with their radius
+    for (envelope, report), situation in zip(pending, found, strict=True):
+        if report.report_id in seen or any(
+            _may_duplicate(report, opener, radius) for opener, radius in opening
+        ):
+            later.append((envelope, report))
+            continue
+        seen.add(report.report_id)
+        now.append((envelope, report, situation))
+        if _opens_a_case(situation) and situation.category is not None:
+            opening.append((report, situation.category.duplicate_radius_m))
+    return now, later
+
+
+def _opens_a_case(found: Situation) -> bool:
+    return not found.already_decided and found.duplicate_of is None
+
+
+def _may_duplicate(report: ReportContent, opener: ReportContent, radius_m: int) -> bool:
+    """Over-estimates (the database measures on the spheroid, this on a sphere): a report
+    sent to the next round for nothing costs one read, one missed would open a second case."""
+    return (
+        report.category_code == opener.category_code
+        and metres_apart(report.location, opener.location) <= radius_m * 1.01 + 1.0
     )
-    if found.already_decided:
-        logger.info("report %s already decided, skipping", report.report_id)
-        return None
+
+
+async def _decide(
+    session: AsyncSession, found: Sequence[_Found], config: RouterConfig
+) -> list[RoutingDecided]:
+    rows: list[Row] = []
+    events: list[Envelope] = []
+    decided: list[RoutingDecided] = []
+    for envelope, report, situation in found:
+        if situation.already_decided:
+            logger.info("report %s already decided, skipping", report.report_id)
+            continue
+        decision, match = await _decision_for(session, envelope, report, situation, config)
+        event = Envelope.following(envelope, decision)
+        rows.append(_row(envelope.tenant_id, decision, match, event))
+        if decision.outcome == "new_case":
+            rows.append(opened_by(envelope.tenant_id, report))
+        events.append(event)
+        decided.append(decision)
+    if events:
+        await write_with_events(session, rows, outbox, events)  # one round trip
+    return decided
+
+
+async def _decision_for(
+    session: AsyncSession,
+    envelope: Envelope,
+    report: ReportContent,
+    found: Situation,
+    config: RouterConfig,
+) -> tuple[RoutingDecided, Match]:
     category = found.category or await repository.dispatch_defaults(session, report.category_code)
     if category is None:
         raise UnknownCategoryError(f"{envelope.tenant_id} has no department to send a report to")
@@ -76,12 +153,7 @@ async def route_report(
         decided = decided.model_copy(
             update={"outcome": "duplicate", "duplicate_of_case_id": found.duplicate_of}
         )
-    event = Envelope.following(envelope, decided)
-    rows = [_row(envelope.tenant_id, decided, match, event)]
-    if decided.outcome == "new_case":
-        rows.append(opened_by(envelope.tenant_id, report))
-    await write_with_event(session, rows, outbox, event)  # one round trip
-    return decided
+    return decided, match
 
 
 def _decision(
