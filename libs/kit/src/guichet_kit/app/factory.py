@@ -55,6 +55,9 @@ def build_app(
         docs_url="/docs",
         redoc_url=None,
         max_body_size=max_body_size,
+        # Guichet exports no OpenTelemetry (logs carry correlation ids): off, FastAPI would
+        # look up three global providers in the environment on every request.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.settings = settings
     app.state.components = component_list
