@@ -184,10 +184,14 @@ Apply = Callable[[Envelope], Awaitable[None]]
 
 @pytest.fixture(scope="session")
 def apply_event(sessions: async_sessionmaker[AsyncSession]) -> Apply:
-    """Run a directory or routing handler on an envelope, in its own tenant transaction."""
-    from cases.creation.handlers import on_routing_decided
+    """Run a directory or routing handler on an envelope, in its own tenant transaction (a
+    routing decision as a batch of one, as the consumer retries an event alone)."""
+    from cases.creation.handlers import on_routing_decisions
 
-    handlers = {"directory.published": apply_directory, "routing.decided": on_routing_decided}
+    async def decided(session: AsyncSession, envelope: Envelope) -> None:
+        await on_routing_decisions(session, [envelope])
+
+    handlers = {"directory.published": apply_directory, "routing.decided": decided}
 
     async def apply(envelope: Envelope) -> None:
         async with tenant_transaction(sessions, envelope.tenant_id) as session:

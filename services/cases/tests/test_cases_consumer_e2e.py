@@ -18,6 +18,7 @@ from cases.clock import local, now
 from cases.main import create_app
 from cases.settings import Settings
 from guichet_contracts.envelope import Envelope
+from guichet_contracts.events.routing import RoutingDecided
 from guichet_kit.bus import DIRECTORY_STREAM, ROUTING_STREAM, ensure_streams
 from guichet_testing.apps import serve
 
@@ -134,3 +135,36 @@ async def test_decisions_become_cases_over_nats(
     assert counts == [(1, 1)]
     ready = await running_service.get("/readyz")
     assert ready.status_code == 200, ready.text
+
+
+async def test_a_burst_of_decisions_opens_cases_in_stream_order(
+    running_service: httpx.AsyncClient,
+    js: JetStreamContext,
+    admin_engine: AsyncEngine,
+    make_decision: Callable[..., Envelope],
+    make_directory: Callable[..., Envelope],
+) -> None:
+    """Decisions published at once reach the consumer's batch handler together: the cases
+    are numbered in stream order, a replayed decision opens nothing and a duplicate joins the
+    case opened just before it."""
+    nis, prefix = "98764", "BRST"
+    await publish(js, make_directory(nis, prefix, 1, ["roads"]))
+    town_sql = "SELECT case_prefix FROM cases.directory_municipality WHERE nis = :n"
+    assert await eventually(admin_engine, town_sql, [(prefix,)], n=nis) == [(prefix,)]
+    openings = [make_decision(nis) for _ in range(5)]
+    replayed = openings[1].payload(RoutingDecided)
+    replay = Envelope.build(replayed, tenant_id=nis, correlation_id=openings[1].correlation_id)
+    first_report = openings[0].payload(RoutingDecided).report.report_id
+    duplicate = make_decision(nis, outcome="duplicate", duplicate_of=first_report)
+    for envelope in [*openings, replay, duplicate]:
+        await publish(js, envelope)
+    year = local(now()).year
+    expected = [
+        (opening.data["report"]["report_id"], f"{prefix}-{year}-{n:06d}", 2 if n == 1 else 1)
+        for n, opening in enumerate(openings, start=1)
+    ]
+    cases_sql = (
+        "SELECT report_id::text, number, supporters FROM cases.case WHERE tenant_id = :t "
+        "ORDER BY number"
+    )
+    assert await eventually(admin_engine, cases_sql, expected, t=nis) == expected

@@ -1,5 +1,5 @@
-"""The write path of a routed report: statements sent, one atomic write per case, and no case
-number taken that no case uses."""
+"""The write path of routed reports: statements sent, one atomic write for the new cases of a
+batch, numbers in stream order, and no case number taken that no case uses."""
 
 from __future__ import annotations
 
@@ -9,13 +9,16 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
+from uuid import UUID
 
 import asyncpg
 import pytest
+from asyncpg.connection import LoggedQuery
 from sqlalchemy import event, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from cases.creation.handlers import on_routing_decided
+from cases.creation.handlers import on_routing_decisions
+from cases.errors import DirectoryMissing
 from cases.models.case import Case
 from cases.numbering import format_number
 from guichet_contracts.envelope import Envelope
@@ -32,28 +35,34 @@ MakeDecision = Callable[..., Envelope]
 @asynccontextmanager
 async def sent_statements(engine: AsyncEngine, session: AsyncSession) -> AsyncIterator[list[str]]:
     """Every statement `session` sends meanwhile, through SQLAlchemy or straight through its
-    driver connection (the transaction is already open on the database)."""
+    driver connection (the transaction is already open on the database). Left out: asyncpg's
+    look-ups of a type it meets for the first time on a connection (e.g. `uuid[]`), which name
+    no table of ours."""
     sent: list[str] = []
     connection = await driver_connection(session)
 
     def through_sqlalchemy(*args: Any) -> None:
         sent.append(args[2])
 
+    def through_driver(record: LoggedQuery) -> None:
+        if "cases" in record.query:
+            sent.append(record.query)
+
     event.listen(engine.sync_engine, "before_cursor_execute", through_sqlalchemy)
     try:
-        with connection.query_logger(lambda record: sent.append(record.query)):
+        with connection.query_logger(through_driver):
             yield sent
     finally:
         event.remove(engine.sync_engine, "before_cursor_execute", through_sqlalchemy)
 
 
-async def decide(engine: AsyncEngine, sessions: Sessions, envelope: Envelope) -> list[str]:
-    """Apply the decision in its own transaction; the statements it sent."""
+async def decide(engine: AsyncEngine, sessions: Sessions, *envelopes: Envelope) -> list[str]:
+    """Apply one town's decisions as one batch, in their own transaction; the statements sent."""
     async with (
-        tenant_transaction(sessions, envelope.tenant_id) as session,
+        tenant_transaction(sessions, envelopes[0].tenant_id) as session,
         sent_statements(engine, session) as sent,
     ):
-        await on_routing_decided(session, envelope)
+        await on_routing_decisions(session, envelopes)
     return sent
 
 
@@ -208,3 +217,107 @@ async def test_a_supporter_joins_the_surviving_case_of_a_merge_committed_meanwhi
             (await session.execute(select(Case.id, Case.supporters).order_by(Case.number))).all()
         )
     assert totals == {first.id: 1, survivor.id: 2}
+
+
+def report_id(envelope: Envelope) -> UUID:
+    return envelope.payload(RoutingDecided).report.report_id
+
+
+async def numbers_by_report(sessions: Sessions, tenant: str) -> dict[UUID, str]:
+    async with tenant_transaction(sessions, tenant) as session:
+        found = await session.execute(select(Case.report_id, Case.number))
+        return dict(found.all())
+
+
+async def written(admin_engine: AsyncEngine, tenant: str) -> tuple[int, ...]:
+    """Cases, supporters, locators, history entries and queued `case.created` of `tenant`."""
+    subject = f"guichet.{tenant}.case.created.v1"
+    async with admin_engine.connect() as conn:
+        counts = await conn.execute(
+            text(
+                'SELECT (SELECT count(*) FROM cases."case" WHERE tenant_id = :t),'
+                " (SELECT count(*) FROM cases.case_supporter WHERE tenant_id = :t),"
+                " (SELECT count(*) FROM cases.case_locator WHERE tenant_id = :t),"
+                " (SELECT count(*) FROM cases.case_history WHERE tenant_id = :t),"
+                " (SELECT count(*) FROM cases.outbox WHERE subject = :s)"
+            ),
+            {"t": tenant, "s": subject},
+        )
+        return tuple(counts.one())
+
+
+async def test_a_batch_of_one_town_opens_its_cases_in_stream_order_in_three_statements(
+    app_engine: AsyncEngine,
+    admin_engine: AsyncEngine,
+    sessions: Sessions,
+    make_decision: MakeDecision,
+    new_town: tuple[str, str],
+) -> None:
+    nis, prefix = new_town
+    alone = make_decision(nis)
+    batch = [make_decision(nis, description=f"report {n}") for n in range(6)]
+    # situation, numbers, rows: the same three statements for one case as for six
+    assert len(await decide(app_engine, sessions, alone)) == 3
+    assert await decide(app_engine, sessions, *batch) == await decide(
+        app_engine, sessions, make_decision(nis)
+    )
+    year = datetime.now(UTC).year
+    numbers = await numbers_by_report(sessions, nis)
+    assert [numbers[report_id(e)] for e in [alone, *batch]] == [
+        format_number(prefix, year, n) for n in range(1, 8)
+    ]
+    assert await written(admin_engine, nis) == (8, 0, 8, 8, 8)
+
+
+async def test_a_decision_replayed_in_its_own_batch_makes_one_case(
+    admin_engine: AsyncEngine,
+    sessions: Sessions,
+    make_decision: MakeDecision,
+    new_town: tuple[str, str],
+    apply_event: Callable[[Envelope], Any],
+) -> None:
+    nis, prefix = new_town
+    known = make_decision(nis)
+    await apply_event(known)
+    first, later = make_decision(nis), make_decision(nis)
+    replayed = Envelope.build(
+        first.payload(RoutingDecided), tenant_id=nis, correlation_id=first.correlation_id
+    )
+    async with tenant_transaction(sessions, nis) as session:
+        await on_routing_decisions(session, [first, known, replayed, later])
+    year = datetime.now(UTC).year
+    numbers = await numbers_by_report(sessions, nis)
+    assert [numbers[report_id(e)] for e in (known, first, later)] == [
+        format_number(prefix, year, n) for n in (1, 2, 3)
+    ]
+    assert await written(admin_engine, nis) == (3, 0, 3, 3, 3)
+
+
+async def test_a_duplicate_joins_the_case_opened_earlier_in_its_batch(
+    admin_engine: AsyncEngine,
+    sessions: Sessions,
+    make_decision: MakeDecision,
+    new_town: tuple[str, str],
+) -> None:
+    nis, prefix = new_town
+    opening = make_decision(nis)
+    # routing names the case by its opening report's id before cases has opened it (ADR 0016)
+    duplicate = make_decision(nis, outcome="duplicate", duplicate_of=report_id(opening))
+    after = make_decision(nis)
+    async with tenant_transaction(sessions, nis) as session:
+        await on_routing_decisions(session, [opening, duplicate, after])
+    async with tenant_transaction(sessions, nis) as session:
+        totals = dict((await session.execute(select(Case.number, Case.supporters))).all())
+    year = datetime.now(UTC).year
+    assert totals == {format_number(prefix, year, 1): 2, format_number(prefix, year, 2): 1}
+    assert await written(admin_engine, nis) == (2, 1, 3, 3, 2)
+
+
+async def test_a_batch_before_the_directory_writes_nothing(
+    admin_engine: AsyncEngine, sessions: Sessions, make_decision: MakeDecision
+) -> None:
+    nis = "10999"  # no snapshot: no prefix
+    with pytest.raises(DirectoryMissing):
+        async with tenant_transaction(sessions, nis) as session:
+            await on_routing_decisions(session, [make_decision(nis), make_decision(nis)])
+    assert await written(admin_engine, nis) == (0, 0, 0, 0, 0)

@@ -1,8 +1,9 @@
 """Case numbers: `<PREFIX>-<YYYY>-<6 digits>`, per municipality and year, gapless.
 
-The counter row of (tenant, year) is created or incremented by one upsert, which holds its
-row lock until the transaction ends: concurrent creations (any replica) queue on that row,
-and a rolled-back creation gives its number back.
+The counter row of (tenant, year) is created or advanced by one upsert, which holds its row
+lock until the transaction ends: concurrent creations (any replica) queue on that row, and a
+rolled-back creation gives its numbers back. The cases of a batch take their numbers together
+in that one upsert, in the order of the batch.
 """
 
 from __future__ import annotations
@@ -18,19 +19,21 @@ def format_number(prefix: str, year: int, value: int) -> str:
     return f"{prefix}-{year:04d}-{value:0{DIGITS}d}"
 
 
-_NEXT_VALUE = (
-    "INSERT INTO cases.case_counter AS counter (tenant_id, year, last_value) VALUES ($1, $2, 1) "
-    "ON CONFLICT (tenant_id, year) DO UPDATE SET last_value = counter.last_value + 1 "
+# $3 numbers at once: the counter ends at the last one taken.
+_TAKE_VALUES = (
+    "INSERT INTO cases.case_counter AS counter (tenant_id, year, last_value) VALUES ($1, $2, $3) "
+    "ON CONFLICT (tenant_id, year) DO UPDATE SET last_value = counter.last_value + $3 "
     "RETURNING last_value"
 )
 
 
-async def next_value(session: AsyncSession, tenant_id: str, year: int) -> int:
-    """Once per case: through the driver (guichet_kit.db.driver)."""
+async def take_numbers(
+    session: AsyncSession, tenant_id: str, prefix: str, year: int, count: int
+) -> list[str]:
+    """The next `count` numbers (at least one), in order, in one statement through the driver
+    (guichet_kit.db.driver) whatever `count`: a batch of decisions takes its numbers at once."""
+    if count < 1:
+        raise ValueError(f"take at least one number, not {count}")
     connection = await driver_connection(session)
-    value: int = await connection.fetchval(_NEXT_VALUE, tenant_id, year)
-    return value
-
-
-async def next_number(session: AsyncSession, tenant_id: str, prefix: str, year: int) -> str:
-    return format_number(prefix, year, await next_value(session, tenant_id, year))
+    last: int = await connection.fetchval(_TAKE_VALUES, tenant_id, year, count)
+    return [format_number(prefix, year, value) for value in range(last - count + 1, last + 1)]

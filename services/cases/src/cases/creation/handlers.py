@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cases.creation.service import apply_decision
+from cases.creation.service import apply_decisions
 from guichet_contracts.envelope import Envelope
 from guichet_kit.bus import ROUTING_STREAM, ConsumerSpec, event_filter
 
 DURABLE = "cases-routing-decided"
 
 
-async def on_routing_decided(session: AsyncSession, envelope: Envelope) -> None:
-    await apply_decision(session, envelope.tenant_id, envelope)
+async def on_routing_decisions(session: AsyncSession, envelopes: Sequence[Envelope]) -> None:
+    """One tenant's decisions of a fetched batch, in stream order, the session bound to that
+    tenant (a single decision when the batch failed and each event is retried alone)."""
+    await apply_decisions(session, envelopes[0].tenant_id, envelopes)
 
 
 def routing_decided_consumer() -> ConsumerSpec:
@@ -20,7 +24,7 @@ def routing_decided_consumer() -> ConsumerSpec:
         durable=DURABLE,
         stream=ROUTING_STREAM,
         filter_subjects=(event_filter("routing.decided", 1),),
-        handler=on_routing_decided,
+        batch_handler=on_routing_decisions,
         batch=100,
         shared_transaction=True,
     )

@@ -1,9 +1,11 @@
-"""Opening a case for a routed report: its number, then its row, its locator, its first
-history entry and `case.created`, all in one statement."""
+"""Opening cases for routed reports: their numbers in one statement, then their rows, their
+locators, their first history entries and their `case.created` events in another, however
+many cases a batch of decisions opens."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,7 +21,7 @@ from guichet_contracts.envelope import Envelope
 from guichet_contracts.events.case import CaseCreated
 from guichet_contracts.events.routing import RoutingDecided
 from guichet_contracts.values import CaseStatus
-from guichet_kit.bus import write_with_event
+from guichet_kit.bus import write_with_events
 from guichet_kit.db.driver import Row, table_of
 
 _POINT = "ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)"
@@ -33,6 +35,15 @@ class NewCase:
     due_at: datetime
 
 
+@dataclass(frozen=True)
+class Opening:
+    """A decision that opens a case, and the event that brought it (the cause of
+    `case.created`)."""
+
+    decision: RoutingDecided
+    cause: Envelope | None = None
+
+
 async def create_case(
     session: AsyncSession,
     tenant_id: str,
@@ -42,36 +53,63 @@ async def create_case(
     cause: Envelope | None = None,
     created_at: datetime | None = None,
 ) -> NewCase:
-    """Two round trips: the number (see `cases.numbering`), then everything else. The case
-    takes the id of the report that opens it: routing, which decided it, can then find it as
-    a duplicate target before `case.created` comes back (ADR 0016)."""
+    """One case: `create_cases` of one opening."""
+    openings = [Opening(decision, cause)]
+    (case,) = await create_cases(session, tenant_id, openings, case_prefix, created_at=created_at)
+    return case
+
+
+async def create_cases(
+    session: AsyncSession,
+    tenant_id: str,
+    openings: Sequence[Opening],
+    case_prefix: str,
+    *,
+    created_at: datetime | None = None,
+) -> list[NewCase]:
+    """Two round trips whatever the number of openings (at least one): their numbers, in the
+    order given (see `cases.numbering`), then everything else. Each case takes the id of the
+    report that opens it: routing, which decided it, can then find it as a duplicate target
+    before `case.created` comes back (ADR 0016)."""
     created_at = created_at or clock.now()
     local = clock.local(created_at)
-    case = NewCase(
-        id=decision.report.report_id,
-        number=await numbering.next_number(session, tenant_id, case_prefix, local.year),
-        created_at=created_at,
-        due_at=add_business_days(local, decision.sla_business_days),
+    numbers = await numbering.take_numbers(
+        session, tenant_id, case_prefix, local.year, len(openings)
     )
-    rows = [
-        case_row(tenant_id, case, decision),
-        locator_row(tenant_id, decision.report),
-        history.entry(
-            tenant_id=tenant_id,
-            case_id=case.id,
-            at=case.created_at,
-            action="created",
-            actor=SYSTEM,
-            to_status=CaseStatus.NEW,
-            details={
-                "report_id": str(decision.report.report_id),
-                "rule": decision.rule.model_dump(mode="json"),
-            },
-        ),
+    cases = [
+        NewCase(
+            id=opening.decision.report.report_id,
+            number=number,
+            created_at=created_at,
+            due_at=add_business_days(local, opening.decision.sla_business_days),
+        )
+        for opening, number in zip(openings, numbers, strict=True)
     ]
-    created = events.envelope(tenant_id, created_event(case, decision), cause)
-    await write_with_event(session, rows, outbox, created)
-    return case
+    rows: list[Row] = []
+    created: list[Envelope] = []
+    for opening, case in zip(openings, cases, strict=True):
+        rows.extend(case_rows(tenant_id, case, opening.decision))
+        payload = created_event(case, opening.decision)
+        created.append(events.envelope(tenant_id, payload, opening.cause))
+    await write_with_events(session, rows, outbox, created)
+    return cases
+
+
+def case_rows(tenant_id: str, case: NewCase, decision: RoutingDecided) -> list[Row]:
+    """The case, its locator and its first history entry."""
+    opened = history.entry(
+        tenant_id=tenant_id,
+        case_id=case.id,
+        at=case.created_at,
+        action="created",
+        actor=SYSTEM,
+        to_status=CaseStatus.NEW,
+        details={
+            "report_id": str(decision.report.report_id),
+            "rule": decision.rule.model_dump(mode="json"),
+        },
+    )
+    return [case_row(tenant_id, case, decision), locator_row(tenant_id, decision.report), opened]
 
 
 def case_row(tenant_id: str, case: NewCase, decision: RoutingDecided) -> Row:

@@ -1,19 +1,23 @@
-"""Opening a case for a routed report, or adding the report to the case it duplicates.
+"""Opening cases for routed reports, or adding each report to the case it duplicates: one
+tenant's decisions of a fetched batch at once, in stream order.
 
-A new case costs three round trips: the report's situation (known? the town's prefix), the
-case number, and one statement for the case, its locator, its history and its event. A
-duplicate too: the situation, the target's supporter count, and one statement for the
-supporter, its locator, its history and its event."""
+Whatever the number of decisions, the new cases cost three round trips: the reports'
+situation (known? the town's prefix), their case numbers, and one statement for the cases,
+their locators, their history and their events. Each duplicate then costs two more: the
+target's supporter count, and one statement for the supporter, its locator, its history and
+its event."""
 
 from __future__ import annotations
 
 import logging
+import uuid
+from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cases import clock
-from cases.creation.new_case import create_case
-from cases.creation.situation import situation
+from cases.creation.new_case import Opening, create_case, create_cases
+from cases.creation.situation import Situation, situation
 from cases.creation.supporter import add_supporter, join_duplicate_target
 from cases.errors import DirectoryMissing
 from guichet_contracts.envelope import Envelope
@@ -21,26 +25,72 @@ from guichet_contracts.events.routing import RoutingDecided
 
 logger = logging.getLogger(__name__)
 
+Decided = tuple[Envelope, RoutingDecided]
 
-async def apply_decision(session: AsyncSession, tenant_id: str, envelope: Envelope) -> None:
-    decision = envelope.payload(RoutingDecided)
-    report = decision.report
-    found = await situation(session, tenant_id, report.report_id)
-    if found.known:
-        logger.info("report %s already has a case, decision ignored", report.report_id)
-        return
-    if decision.outcome == "duplicate" and decision.duplicate_of_case_id is not None:
-        at = clock.now()
-        target = await join_duplicate_target(session, decision.duplicate_of_case_id, at)
+
+async def apply_decisions(
+    session: AsyncSession, tenant_id: str, envelopes: Sequence[Envelope]
+) -> None:
+    """The new cases first, numbered in stream order, then the duplicates one by one: a
+    duplicate of a case opened in the same batch finds it."""
+    decided = [(envelope, envelope.payload(RoutingDecided)) for envelope in envelopes]
+    found = await situation(session, tenant_id, [d.report.report_id for _, d in decided])
+    fresh = _first_decisions(decided, found.known)
+    openings = [Opening(d, envelope) for envelope, d in fresh if _target(d) is None]
+    if openings:
+        await create_cases(session, tenant_id, openings, _prefix(found, tenant_id))
+    for envelope, decision in fresh:
+        target = _target(decision)
         if target is not None:
-            await add_supporter(session, target, report, at, cause=envelope)
-            return
-        logger.warning(
-            "report %s: duplicate_of case %s does not exist in tenant %s; opening a new case",
-            report.report_id,
-            decision.duplicate_of_case_id,
-            tenant_id,
-        )
+            await _join(session, tenant_id, envelope, decision, target, found)
+
+
+def _first_decisions(decided: Sequence[Decided], known: frozenset[uuid.UUID]) -> list[Decided]:
+    """The decisions on reports not known yet, each report once: a later decision on the same
+    report in the batch is a replay (the first one wins)."""
+    seen = set(known)
+    fresh: list[Decided] = []
+    for envelope, decision in decided:
+        report_id = decision.report.report_id
+        if report_id in seen:
+            logger.info("report %s already has a case, decision ignored", report_id)
+            continue
+        seen.add(report_id)
+        fresh.append((envelope, decision))
+    return fresh
+
+
+def _target(decision: RoutingDecided) -> uuid.UUID | None:
+    """The case a duplicate report joins; None for a report that opens a case."""
+    return decision.duplicate_of_case_id if decision.outcome == "duplicate" else None
+
+
+def _prefix(found: Situation, tenant_id: str) -> str:
     if found.case_prefix is None:
         raise DirectoryMissing(f"no directory snapshot for {tenant_id} yet")
-    await create_case(session, tenant_id, decision, found.case_prefix, cause=envelope)
+    return found.case_prefix
+
+
+async def _join(
+    session: AsyncSession,
+    tenant_id: str,
+    envelope: Envelope,
+    decision: RoutingDecided,
+    target: uuid.UUID,
+    found: Situation,
+) -> None:
+    """The report becomes a supporter of `target`; if that case does not exist in the tenant,
+    the report opens a case of its own."""
+    report = decision.report
+    at = clock.now()
+    joined = await join_duplicate_target(session, target, at)
+    if joined is not None:
+        await add_supporter(session, joined, report, at, cause=envelope)
+        return
+    logger.warning(
+        "report %s: duplicate_of case %s does not exist in tenant %s; opening a new case",
+        report.report_id,
+        target,
+        tenant_id,
+    )
+    await create_case(session, tenant_id, decision, _prefix(found, tenant_id), cause=envelope)
