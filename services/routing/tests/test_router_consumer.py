@@ -37,8 +37,8 @@ from guichet_testing.database import ServiceDatabase
 from guichet_testing.nats import NatsServer
 from routing.directory.seed import SeedReport
 from routing.models import Decision, OpenCase, outbox
-from routing.open_cases.handlers import handle_case_event
-from routing.open_cases.repository import set_status
+from routing.open_cases.handlers import handle_case_events
+from routing.open_cases.repository import set_statuses
 from routing.router.repository import (
     _SITUATIONS,
     Situation,
@@ -460,21 +460,23 @@ async def test_the_open_case_projection_finds_duplicates_while_the_case_is_open(
     since = now - timedelta(days=30)
 
     async with tenant_transaction(fresh_routing.sessions, LEEUW) as session:
-        await handle_case_event(session, created)
-        await handle_case_event(session, created)  # redelivered: changes nothing
+        await handle_case_events(session, [created])
+        await handle_case_events(session, [created])  # redelivered: changes nothing
         while_new = await situation(session, near, since)
-        await handle_case_event(session, case_event(status_changed(case_id, CaseStatus.PLANNED)))
+        planned = case_event(status_changed(case_id, CaseStatus.PLANNED))
+        await handle_case_events(session, [planned])
         while_planned = await situation(session, near, since)
-        await handle_case_event(session, case_event(status_changed(case_id, CaseStatus.CLOSED)))
+        closed = case_event(status_changed(case_id, CaseStatus.CLOSED))
+        await handle_case_events(session, [closed])
         once_closed = await situation(session, near, since)
-        unknown = await set_status(session, uuid7(), CaseStatus.CLOSED.value)
+        unknown = await set_statuses(session, {uuid7(): CaseStatus.CLOSED.value})
     async with tenant_transaction(fresh_routing.sessions, SOIGNIES) as session:
-        other_town = await set_status(session, case_id, CaseStatus.NEW.value)  # RLS: unknown
+        other_town = await set_statuses(session, {case_id: CaseStatus.NEW.value})  # RLS
 
     assert while_new.duplicate_of == case_id
     assert while_planned.duplicate_of == case_id
     assert once_closed.duplicate_of is None
-    assert (unknown, other_town) == (False, False)
+    assert (unknown, other_town) == (set(), set())
     async with tenant_transaction(fresh_routing.sessions, LEEUW) as session:
         stored = await session.get(OpenCase, case_id)
     assert stored is not None
@@ -493,9 +495,9 @@ async def test_a_case_merged_into_another_stops_being_a_duplicate_target(
     near = report(category="dirty_public_space", where=(spot[0] + 0.0001, spot[1]), at=now)
 
     async with tenant_transaction(fresh_routing.sessions, LEEUW) as session:
-        await handle_case_event(session, case_event(case_created(merged, spot, now)))
+        await handle_case_events(session, [case_event(case_created(merged, spot, now))])
         before = await situation(session, near, now - timedelta(days=1))
-        await handle_case_event(session, case_event(merge))
+        await handle_case_events(session, [case_event(merge)])
         after = await situation(session, near, now - timedelta(days=1))
 
     assert (before.duplicate_of, after.duplicate_of) == (merged, None)
@@ -547,7 +549,7 @@ async def test_a_second_report_of_a_spot_joins_a_case_still_being_opened(
     async with tenant_transaction(fresh_routing.sessions, LEEUW) as session:
         joined = await route_report(session, submitted(second), CONFIG)
         created = case_created(first.report_id, spot, now)
-        await handle_case_event(session, case_event(created))  # then cases answers: no change
+        await handle_case_events(session, [case_event(created)])  # cases answers: no change
 
     assert opened is not None
     assert joined is not None

@@ -21,7 +21,7 @@ from routing.boundaries.endpoints import router as boundaries_router
 from routing.decisions.endpoints import router as decisions_router
 from routing.directory.endpoints import router as directory_router
 from routing.models import inbox, outbox
-from routing.open_cases.handlers import CASE_EVENTS, handle_case_event
+from routing.open_cases.handlers import CASE_EVENTS, handle_case_events
 from routing.router.service import RouterConfig, reports_handler
 from routing.rules.endpoints import router as rules_router
 from routing.settings import Settings
@@ -44,7 +44,7 @@ def consumers(config: RouterConfig) -> list[ConsumerSpec]:
             durable=CASES_DURABLE,
             stream=CASES_STREAM,
             filter_subjects=tuple(event_filter(e.event_type, e.event_version) for e in CASE_EVENTS),
-            handler=handle_case_event,
+            batch_handler=handle_case_events,
             batch=100,
             shared_transaction=True,
         ),

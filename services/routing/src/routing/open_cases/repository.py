@@ -1,8 +1,9 @@
-"""SQL of the open-case projection (session bound to the tenant): one driver statement per
-case event (ADR 0013)."""
+"""SQL of the open-case projection (session bound to the tenant): driver statements (ADR 0013),
+one for a batch's new cases and one for its status changes."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from uuid import UUID
 
@@ -13,7 +14,12 @@ from guichet_contracts.values import CaseStatus
 from guichet_kit.db.driver import Row, driver_connection, insert_rows, table_of
 from routing.models import OpenCase
 
-_SET_STATUS = "UPDATE routing.open_case SET status = $2 WHERE case_id = $1 RETURNING case_id"
+_SET_STATUSES = """
+UPDATE routing.open_case AS open_case SET status = change.status
+FROM unnest($1::uuid[], $2::text[]) AS change(case_id, status)
+WHERE open_case.case_id = change.case_id
+RETURNING open_case.case_id
+"""
 
 
 def open_case_row(
@@ -56,12 +62,18 @@ def opened_by(tenant_id: str, report: ReportContent) -> Row:
     )
 
 
-async def add_case(session: AsyncSession, case: Row) -> None:
-    """From `case.created` (an `open_case_row`)."""
-    await insert_rows(session, [case])
+async def add_cases(session: AsyncSession, cases: Sequence[Row]) -> None:
+    """From `case.created` (`open_case_row`s), in one statement."""
+    await insert_rows(session, cases)
 
 
-async def set_status(session: AsyncSession, case_id: UUID, status: str) -> bool:
-    """False when the case is unknown here (created before routing started listening)."""
+async def set_statuses(session: AsyncSession, statuses: Mapping[UUID, str]) -> set[UUID]:
+    """Each case to its status, in one statement; the cases changed, without those unknown
+    here (created before routing started listening). Sorted by case, so that replicas
+    tend to take the row locks in one order."""
+    ordered = sorted(statuses.items())
     connection = await driver_connection(session)
-    return await connection.fetchval(_SET_STATUS, case_id, status) is not None
+    rows = await connection.fetch(
+        _SET_STATUSES, [case_id for case_id, _ in ordered], [status for _, status in ordered]
+    )
+    return {row["case_id"] for row in rows}
