@@ -3,13 +3,15 @@
 Consumed (durable `intake-cases`): case.created, case.status_changed, case.assigned,
 case.commented (public ones: the text is the status notes) and case.merged. An event about a
 case not projected yet (its case.created is still to come, e.g. redelivered later) fails and
-is retried with backoff, then dead-lettered.
+is retried with backoff, then dead-lettered. A fetched batch is handled set-based: each run of
+case.created in one statement, the other events one by one, all in stream order.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -37,21 +39,18 @@ class CaseNotProjectedError(LookupError):
     """An event about a case whose case.created has not been applied yet."""
 
 
-async def on_case_created(session: AsyncSession, envelope: Envelope) -> None:
+def _new_case(envelope: Envelope) -> projection.NewCase:
     event = envelope.payload(CaseCreated)
-    await projection.add_case(
-        session,
-        projection.NewCase(
-            tenant_id=envelope.tenant_id,
-            case_id=event.case_id,
-            case_number=event.case_number,
-            status=event.status.value,
-            confidentiality=event.confidentiality.value,
-            department=event.departments[0],
-            due_at=event.due_at,
-            created_at=event.created_at,
-            report_id=event.report_id,
-        ),
+    return projection.NewCase(
+        tenant_id=envelope.tenant_id,
+        case_id=event.case_id,
+        case_number=event.case_number,
+        status=event.status.value,
+        confidentiality=event.confidentiality.value,
+        department=event.departments[0],
+        due_at=event.due_at,
+        created_at=event.created_at,
+        report_id=event.report_id,
     )
 
 
@@ -101,17 +100,35 @@ async def _update(
 
 Handler = Callable[[AsyncSession, Envelope], Awaitable[None]]
 
+# Every event but case.created, which `on_case_events` takes in runs.
 HANDLERS: dict[type[EventPayload], Handler] = {
-    CaseCreated: on_case_created,
     CaseStatusChanged: on_status_changed,
     CaseAssigned: on_assigned,
     CaseCommented: on_commented,
     CaseMerged: on_merged,
 }
 _BY_TYPE = {(model.event_type, model.event_version): handler for model, handler in HANDLERS.items()}
+_CREATED = (CaseCreated.event_type, CaseCreated.event_version)
+_EVENTS: tuple[type[EventPayload], ...] = (CaseCreated, *HANDLERS)
 
 
-async def on_case_event(session: AsyncSession, envelope: Envelope) -> None:
+async def on_case_events(session: AsyncSession, envelopes: Sequence[Envelope]) -> None:
+    """Batch handler of `intake-cases`, in stream order: each run of case.created in one
+    statement, every other event alone (a change of a case created earlier in the batch
+    follows its creation)."""
+    for created, run in itertools.groupby(envelopes, _is_created):
+        if created:
+            await projection.add_cases(session, [_new_case(envelope) for envelope in run])
+        else:
+            for envelope in run:
+                await _on_other_event(session, envelope)
+
+
+def _is_created(envelope: Envelope) -> bool:
+    return (envelope.type, envelope.version) == _CREATED
+
+
+async def _on_other_event(session: AsyncSession, envelope: Envelope) -> None:
     handler = _BY_TYPE.get((envelope.type, envelope.version))
     if handler is None:  # outside the filter: nothing to do
         logger.warning("unexpected event %s v%d ignored", envelope.type, envelope.version)
@@ -124,9 +141,9 @@ def cases_consumer() -> ConsumerSpec:
         durable=DURABLE,
         stream=CASES_STREAM,
         filter_subjects=tuple(
-            event_filter(model.event_type, model.event_version) for model in HANDLERS
+            event_filter(model.event_type, model.event_version) for model in _EVENTS
         ),
-        handler=on_case_event,
+        batch_handler=on_case_events,
         batch=100,
         shared_transaction=True,
     )

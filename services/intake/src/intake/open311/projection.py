@@ -6,6 +6,7 @@ last one applied (by its own timestamp) is ignored.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -14,19 +15,8 @@ from uuid import UUID
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from guichet_kit.db.driver import driver_connection
+from guichet_kit.db.driver import Row, driver_connection, insert_rows, table_of
 from intake.models import CaseReport, CaseView
-
-_ADD_CASE = """
-WITH new_case AS (
-    INSERT INTO intake.case_view (tenant_id, case_id, case_number, status, confidentiality,
-        department, due_at, created_at, updated_at)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
-    ON CONFLICT (case_id) DO NOTHING
-)
-INSERT INTO intake.case_report AS link (tenant_id, report_id, case_id) VALUES ($1, $9, $2)
-ON CONFLICT (report_id) DO UPDATE SET case_id = excluded.case_id
-"""
 
 
 @dataclass(frozen=True)
@@ -42,22 +32,38 @@ class NewCase:
     report_id: UUID
 
 
-async def add_case(session: AsyncSession, case: NewCase) -> None:
-    """A new case and the report behind it, in one statement (every case: through the
+_NEW_CASE = "ON CONFLICT (case_id) DO NOTHING"
+_NEW_LINK = "ON CONFLICT (report_id) DO UPDATE SET case_id = excluded.case_id"
+
+
+async def add_cases(session: AsyncSession, cases: Sequence[NewCase]) -> None:
+    """New cases and the report behind each, all in one statement (every case: through the
     driver). A replayed creation changes nothing."""
-    connection = await driver_connection(session)
-    await connection.execute(
-        _ADD_CASE,
-        case.tenant_id,
-        case.case_id,
-        case.case_number,
-        case.status,
-        case.confidentiality,
-        case.department,
-        case.due_at,
-        case.created_at,
-        case.report_id,
-    )
+    # One link per report, the last one, as if added one by one: an upsert cannot touch a
+    # row twice in one statement.
+    links = {case.report_id: case for case in cases}
+    rows = [_case_row(case) for case in cases] + [_link_row(case) for case in links.values()]
+    await insert_rows(session, rows)
+
+
+def _case_row(case: NewCase) -> Row:
+    values = {
+        "tenant_id": case.tenant_id,
+        "case_id": case.case_id,
+        "case_number": case.case_number,
+        "status": case.status,
+        "confidentiality": case.confidentiality,
+        "department": case.department,
+        "due_at": case.due_at,
+        "created_at": case.created_at,
+        "updated_at": case.created_at,
+    }
+    return Row(table_of(CaseView), values, suffix=_NEW_CASE)
+
+
+def _link_row(case: NewCase) -> Row:
+    values = {"tenant_id": case.tenant_id, "report_id": case.report_id, "case_id": case.case_id}
+    return Row(table_of(CaseReport), values, suffix=_NEW_LINK)
 
 
 _LINK_REPORT = """
