@@ -1,8 +1,8 @@
-"""intake.place_report(): one statement writes an accepted report, all or nothing."""
+"""`repository.place`: one statement writes an accepted report, all or nothing, once per key."""
 
 from __future__ import annotations
 
-import json
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -11,29 +11,35 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from guichet_kit.bus import QueuedEvent
 from guichet_kit.db.driver import pooled_driver_connection
 from guichet_testing.database import ServiceDatabase, TestDatabase
 from guichet_testing.directory import LEEUW
+from intake.reports.repository import IdempotencyClaim, Placement, place
 
 SCHEMA = "intake"
-PLACE = (
-    "SELECT intake.place_report($1, $2::jsonb, $3::jsonb, $4, $5::jsonb, $6, $7, $8, '{}'::jsonb)"
-)
 
 
 def _report(report_id: UUID) -> dict[str, Any]:
     return {
-        "id": str(report_id),
+        "id": report_id,
         "tracking_number": f"T{report_id.hex[:13].upper()}",
-        "submitted_at": "2026-11-28T10:00:00Z",
+        "submitted_at": datetime(2026, 11, 28, 10, tzinfo=UTC),
         "channel": "web",
+        "received_via": None,
         "category_code": "sluikstort",
+        "subcategory_code": None,
         "description": "Zakken afval",
+        "address": None,
         "language": "nl",
         "reporter_kind": "anonymous",
+        "account_subject": None,
         "is_staff": False,
-        "answers": {},
-        "correlation_id": str(uuid4()),
+        "contact_name": None,
+        "contact_email": None,
+        "contact_phone": None,
+        "answers": {"volume": "1 m³"},
+        "correlation_id": uuid4(),
         "lon": 4.25,
         "lat": 50.75,
     }
@@ -41,7 +47,7 @@ def _report(report_id: UUID) -> dict[str, Any]:
 
 def _photo(photo_id: UUID) -> dict[str, Any]:
     return {
-        "id": str(photo_id),
+        "id": photo_id,
         "position": 0,
         "object_key": f"{LEEUW}/reports/x/{photo_id}.jpg",
         "thumbnail_key": f"{LEEUW}/reports/x/{photo_id}-thumb.jpg",
@@ -60,29 +66,14 @@ async def _place(
     key: str,
     photos: list[dict[str, Any]],
 ) -> bool:
-    """Calls the function, then takes its outbox row away (no app relays it here)."""
-    event_id = uuid4()
-    claim = {
-        "scope": "anonymous",
-        "key": key,
-        "request_hash": "00ff",
-        "status_code": 201,
-        "response": {"report_id": str(report_id)},
-    }
+    """Places the report, then takes its outbox row away (no app relays it here)."""
+    event = QueuedEvent(uuid4(), "report.submitted.v1", b"{}", {"Nats-Msg-Id": "x"})
+    claim = IdempotencyClaim("anonymous", key, b"\x00\xff", 201, {"report_id": str(report_id)})
+    placement = Placement(LEEUW, claim, _report(report_id), b"h" * 32, photos, event)
     async with pooled_driver_connection(engine) as connection:
-        placed: bool = await connection.fetchval(
-            PLACE,
-            LEEUW,
-            json.dumps(claim),
-            json.dumps(_report(report_id)),
-            b"h" * 32,
-            json.dumps(photos),
-            event_id,
-            "report.submitted.v1",
-            b"{}",
-        )
+        placed = await place(connection, placement)
     async with admin.begin() as connection:
-        await connection.execute(text("DELETE FROM intake.outbox WHERE id = :id"), {"id": event_id})
+        await connection.execute(text("DELETE FROM intake.outbox WHERE id = :id"), {"id": event.id})
     return placed
 
 
@@ -136,3 +127,47 @@ async def test_a_report_is_written_once_per_key(
         "report": 0,
         "photo": 0,
     }
+
+
+async def test_a_report_without_key_is_written_whole_under_its_town(
+    intake_database: TestDatabase, intake_db: ServiceDatabase, admin_engine: AsyncEngine
+) -> None:
+    """Through row-level security as the app role: the statement binds the town first."""
+    engine = intake_database.engine(intake_db.app_role, schema=SCHEMA)
+    report_id, photo_id = uuid4(), uuid4()
+    event = QueuedEvent(uuid4(), "report.submitted.v1", b'{"e": 1}', {"Nats-Msg-Id": "y"})
+    photos = [_photo(photo_id)]
+    placement = Placement(LEEUW, None, _report(report_id), b"t" * 32, photos, event)
+    async with pooled_driver_connection(engine) as connection:
+        assert await place(connection, placement) is True
+
+    async with admin_engine.connect() as admin:
+
+        async def one(sql: str, row_id: UUID) -> Any:
+            return (await admin.execute(text(sql), {"id": row_id})).one()
+
+        report = await one(
+            "SELECT tenant_id, answers, ST_X(location) AS lon, ST_Y(location) AS lat,"
+            " submitted_at FROM intake.report WHERE id = :id",
+            report_id,
+        )
+        photo = await one(
+            "SELECT tenant_id, report_id, position, width FROM intake.photo WHERE id = :id",
+            photo_id,
+        )
+        queued = await one("SELECT payload, headers FROM intake.outbox WHERE id = :id", event.id)
+        (token,) = await one(
+            "SELECT token_hash FROM intake.report_locator WHERE report_id = :id", report_id
+        )
+    async with admin_engine.begin() as admin:  # no app relays it here
+        await admin.execute(text("DELETE FROM intake.outbox WHERE id = :id"), {"id": event.id})
+    assert tuple(report) == (
+        LEEUW,
+        {"volume": "1 m³"},
+        4.25,
+        50.75,
+        datetime(2026, 11, 28, 10, tzinfo=UTC),
+    )
+    assert tuple(photo) == (LEEUW, report_id, 0, 10)
+    assert (bytes(queued.payload), queued.headers) == (b'{"e": 1}', {"Nats-Msg-Id": "y"})
+    assert bytes(token) == b"t" * 32

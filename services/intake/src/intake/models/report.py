@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from geoalchemy2 import WKBElement
-from sqlalchemy import Boolean, DateTime, Index, Text, UniqueConstraint, Uuid
+from sqlalchemy import Boolean, DateTime, Text, UniqueConstraint, Uuid
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -20,7 +20,6 @@ class Report(TenantMixin, Base):
     __table_args__ = (
         UniqueConstraint("tenant_id", "id"),
         UniqueConstraint("tenant_id", "tracking_number"),
-        Index("ix_report_location", "location", postgresql_using="gist"),
     )
 
     id: Mapped[UUID] = mapped_column(Uuid, primary_key=True)

@@ -11,7 +11,7 @@ calls `submit_report`, which is a handler in the kit's sense: it owns its transa
    event, all or nothing. If it fails, the objects stored in step 2 are deleted (best effort,
    logged). If another request with the same key won the race, its response is replayed.
 
-Step 1 is one statement and step 3 another (`intake.place_report`, its own transaction, ADR
+Step 1 is one statement and step 3 another (`repository.place`, its own transaction, ADR
 0014), on a pooled connection held across both when there are no photos; with photos none is
 held while images are processed and uploaded. If the write's outcome is unknown (connection
 lost, request cancelled), the photo objects are kept rather than deleted.
