@@ -72,8 +72,9 @@ class ConsumerSpec:
     fetch_timeout: float = 5.0
     shared_transaction: bool = False
     # After a batch smaller than `batch`, wait this long before fetching again: under a steady
-    # flow each fetch and transaction then carries several events instead of one.
-    linger: float = 0.02
+    # flow each fetch and transaction then carries several events instead of one (a round
+    # costs about the same whatever it carries; docs/architecture.md).
+    linger: float = 0.04
     # Instead of `handler`: gets a tenant's events of a batch together (a single event when
     # handled alone).
     batch_handler: BatchHandler | None = None
