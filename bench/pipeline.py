@@ -55,6 +55,7 @@ SERVICES = ("intake", "routing", "cases", "notify", "analytics", "portal")
 RESULTS = REPO / "bench" / "results"
 DRAIN_SECONDS = 30.0
 WARM_UP_SECONDS = 120.0
+WARM_UP_STAGE_SECONDS = 3.0
 STACK = (sys.executable, "-m", "guichet_stack")
 CONNECTIONS = 64  # at most this many requests in flight; more wait for a free connection
 
@@ -215,10 +216,14 @@ async def _submit(stage: Stage, http: Http1Pool, body: bytes) -> None:
         stage.rejected[response.status] = stage.rejected.get(response.status, 0) + 1
 
 
-async def warm_up(stages: list[Stage], intake_port: int, towns: Towns, rng: random.Random) -> None:
-    """A few reports through the whole pipeline before measuring: every consumer has its
-    directory and its connections, so the first stage does not pay for the start-up."""
-    stage = Stage(rate=5, seconds=2.0)
+async def warm_up(
+    stages: list[Stage], intake_port: int, towns: Towns, rng: random.Random, rate: int
+) -> None:
+    """Reports through the whole pipeline before measuring, at the run's highest rate: every
+    pool has opened the connections that rate needs, each connection has prepared its
+    statements and PostgreSQL has settled their plans. A stage then measures the steady
+    state, not a start-up (new connections authenticate, prepare and plan: tens of ms)."""
+    stage = Stage(rate=rate, seconds=WARM_UP_STAGE_SECONDS)
     stages.append(stage)
     await run_stage(stage, intake_port, towns, rng)
     deadline = time.perf_counter() + WARM_UP_SECONDS
@@ -360,7 +365,7 @@ async def main(rates: list[int], seconds: float) -> None:
     samples: list[tuple[Stage, dict[str, float]]] = []
     async with platform() as layout:
         subscriber = await listen_for_cases(f"nats://127.0.0.1:{layout['nats']}", stages)
-        await warm_up(stages, layout["intake"], towns, rng)
+        await warm_up(stages, layout["intake"], towns, rng, max(rates))
         ticks_per_second = os.sysconf("SC_CLK_TCK")
         for rate in rates:
             stage = Stage(rate=rate, seconds=seconds)
