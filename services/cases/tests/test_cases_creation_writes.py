@@ -18,11 +18,13 @@ from sqlalchemy import event, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from cases.creation.handlers import on_routing_decisions
+from cases.creation.situation import _SITUATION
 from cases.errors import DirectoryMissing
 from cases.models.case import Case
 from cases.numbering import format_number
 from guichet_contracts.envelope import Envelope
 from guichet_contracts.events.routing import RoutingDecided
+from guichet_contracts.ids import uuid7
 from guichet_kit.bus.handover import hand_over_on_commit
 from guichet_kit.db import tenant_transaction
 from guichet_kit.db.driver import driver_connection
@@ -321,3 +323,18 @@ async def test_a_batch_before_the_directory_writes_nothing(
         async with tenant_transaction(sessions, nis) as session:
             await on_routing_decisions(session, [make_decision(nis), make_decision(nis)])
     assert await written(admin_engine, nis) == (0, 0, 0, 0, 0)
+
+
+async def test_the_situation_probes_each_report_and_never_hashes_a_table(
+    sessions: Sessions, new_town: tuple[str, str]
+) -> None:
+    """An EXISTS over a batch's array may become a hash of every case and supporter, built
+    for each batch (0.55 ms a batch at 6,000 cases, and growing): scalar probes never do."""
+    nis, _ = new_town
+    async with tenant_transaction(sessions, nis) as session:
+        connection = await driver_connection(session)
+        explain = "EXPLAIN (VERBOSE) " + _SITUATION  # VERBOSE: how the subplans are used
+        rows = await connection.fetch(explain, [uuid7(), uuid7()], nis)
+    plan = "\n".join(row[0] for row in rows)
+    assert "hashed SubPlan" not in plan
+    assert "SubPlan" in plan

@@ -613,6 +613,19 @@ async def test_a_report_meeting_its_duplicate_in_the_same_batch_joins_its_case(
         assert await connection.scalar(query) == 1
 
 
+async def test_whether_reports_were_decided_is_probed_never_hashed(fresh_routing: Any) -> None:
+    """An EXISTS over a batch's array may become a hash of every decision, built for each
+    batch and growing with them: a scalar probe per report never does."""
+    asked = [(report(at=datetime.now(UTC)), datetime.now(UTC)) for _ in range(2)]
+    async with tenant_transaction(fresh_routing.sessions, LEEUW) as session:
+        connection = await driver_connection(session)
+        explain = "EXPLAIN (VERBOSE) " + _SITUATIONS  # VERBOSE: how the subplans are used
+        rows = await connection.fetch(explain, *situations_arguments(asked))
+    plan = "\n".join(row[0] for row in rows)
+    assert "hashed SubPlan" not in plan
+    assert "decision" in plan
+
+
 async def test_the_duplicate_search_reads_a_latitude_band_not_the_whole_category(
     fresh_routing: Any,
 ) -> None:

@@ -13,10 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from guichet_kit.db.driver import driver_connection
 
+# One index probe per report: scalar subqueries, not EXISTS, which the planner may turn into a
+# hash of the whole table (it takes an array to hold 100 elements; a batch holds a few).
 _SITUATION = (
     "SELECT ARRAY(SELECT r.id FROM unnest($1::uuid[]) AS r(id) "
-    'WHERE EXISTS (SELECT 1 FROM cases."case" WHERE report_id = r.id) '
-    "OR EXISTS (SELECT 1 FROM cases.case_supporter WHERE report_id = r.id)), "
+    'WHERE (SELECT true FROM cases."case" WHERE report_id = r.id) '
+    "OR (SELECT true FROM cases.case_supporter WHERE report_id = r.id)), "
     "(SELECT case_prefix FROM cases.directory_municipality WHERE nis = $2)"
 )
 

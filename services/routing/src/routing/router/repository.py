@@ -71,8 +71,11 @@ class Situation:
 # security, see OpenCase) is a little wider than the radius; ST_DWithin decides.
 _METRES_PER_DEGREE = "110000.0"
 
+# `decided` is a scalar subquery, one index probe per report: an EXISTS the planner may turn
+# into a hash of every decision (it takes the array to hold 100 reports; a batch holds a few).
 _SITUATIONS = f"""
-SELECT EXISTS (SELECT 1 FROM routing.decision WHERE report_id = asked.report_id) AS decided,
+SELECT (SELECT true FROM routing.decision WHERE report_id = asked.report_id) IS NOT NULL
+           AS decided,
        category.*,
        (SELECT open_case.case_id FROM routing.open_case
          WHERE open_case.category_code = asked.category_code
