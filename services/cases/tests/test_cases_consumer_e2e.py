@@ -168,3 +168,26 @@ async def test_a_burst_of_decisions_opens_cases_in_stream_order(
         "ORDER BY number"
     )
     assert await eventually(admin_engine, cases_sql, expected, t=nis) == expected
+
+
+async def test_a_duplicate_arriving_before_its_case_waits_and_joins_it(
+    running_service: httpx.AsyncClient,
+    js: JetStreamContext,
+    admin_engine: AsyncEngine,
+    make_decision: Callable[..., Envelope],
+    make_directory: Callable[..., Envelope],
+) -> None:
+    """As when the opening decision is handled by another replica, or retried: the duplicate
+    is retried until the case exists, then joins it. One case, two supporters."""
+    nis, prefix = "98763", "WAIT"
+    await publish(js, make_directory(nis, prefix, 1, ["roads"]))
+    town_sql = "SELECT case_prefix FROM cases.directory_municipality WHERE nis = :n"
+    assert await eventually(admin_engine, town_sql, [(prefix,)], n=nis) == [(prefix,)]
+    opening = make_decision(nis)
+    opened = opening.payload(RoutingDecided).report.report_id
+    await publish(js, make_decision(nis, outcome="duplicate", duplicate_of=opened))
+    await asyncio.sleep(0.3)  # the duplicate is tried first, finds nothing, is retried
+    await publish(js, opening)
+    cases_sql = "SELECT report_id, supporters FROM cases.case WHERE tenant_id = :t"
+    expected = [(opened, 2)]
+    assert await eventually(admin_engine, cases_sql, expected, t=nis) == expected

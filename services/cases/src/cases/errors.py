@@ -87,6 +87,11 @@ class DirectoryMissing(RuntimeError):
     is retried (nak with backoff) until the snapshot arrives."""
 
 
+class DuplicateTargetNotOpen(RuntimeError):
+    """A duplicate's case is not there yet, its report decided moments ago: retried (nak with
+    backoff) until the case commits or the wait is over (`creation.service`)."""
+
+
 class CannedResponseNotFound(NotFound):
     code = "case.canned_response_not_found"
 

@@ -12,18 +12,24 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Sequence
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cases import clock
 from cases.creation.new_case import Opening, create_case, create_cases
 from cases.creation.situation import Situation, situation
-from cases.creation.supporter import add_supporter, join_duplicate_target
-from cases.errors import DirectoryMissing
+from cases.creation.supporter import Joined, NoOpenEnd, add_supporter, join_duplicate_target
+from cases.errors import DirectoryMissing, DuplicateTargetNotOpen
 from guichet_contracts.envelope import Envelope
 from guichet_contracts.events.routing import RoutingDecided
 
 logger = logging.getLogger(__name__)
+
+# How long a duplicate waits for the case it joins (retried with the consumer's backoff:
+# 1, 5, 30, 120 s). Shorter than the retries span (~156 s to the last of 5 deliveries), so the
+# last delivery opens the report's own case instead of dead-lettering it.
+DUPLICATE_TARGET_WAIT = timedelta(seconds=60)
 
 Decided = tuple[Envelope, RoutingDecided]
 
@@ -79,18 +85,24 @@ async def _join(
     target: uuid.UUID,
     found: Situation,
 ) -> None:
-    """The report becomes a supporter of `target`; if that case does not exist in the tenant,
-    the report opens a case of its own."""
+    """The report becomes a supporter of `target`. A target not found while its report's
+    decision is recent is waited for (the event is retried): the case that opens it may be
+    committing in another replica, or its decision retried. Later, or when the target cannot
+    be joined, the report opens a case of its own: never lost, at worst not merged."""
     report = decision.report
     at = clock.now()
     joined = await join_duplicate_target(session, target, at)
-    if joined is not None:
+    if isinstance(joined, Joined):
         await add_supporter(session, joined, report, at, cause=envelope)
         return
+    if joined is NoOpenEnd.MISSING and at - decision.decided_at < DUPLICATE_TARGET_WAIT:
+        raise DuplicateTargetNotOpen(
+            f"report {report.report_id}: case {target} is not open yet, retried"
+        )
     logger.warning(
-        "report %s: duplicate_of case %s does not exist in tenant %s; opening a new case",
+        "report %s: duplicate_of case %s %s; opening a new case",
         report.report_id,
         target,
-        tenant_id,
+        joined.value,
     )
     await create_case(session, tenant_id, decision, _prefix(found, tenant_id), cause=envelope)

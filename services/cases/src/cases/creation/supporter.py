@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -56,21 +57,29 @@ class Joined:
     supporters: int
 
 
+class NoOpenEnd(Enum):
+    """Why a duplicate report found no case to join."""
+
+    MISSING = "does not exist in this tenant"
+    TOO_LONG = f"was merged more than {MAX_DUPLICATE_HOPS} times over"
+
+
 async def join_duplicate_target(
     session: AsyncSession, case_id: uuid.UUID, at: datetime
-) -> Joined | None:
+) -> Joined | NoOpenEnd:
     """Count one more supporter on the case a duplicate report joins, following cases that
-    were themselves merged into another one; None when there is no open end in this tenant."""
+    were themselves merged into another one."""
     connection = await driver_connection(session)  # every duplicate report (ADR 0014)
-    for _ in range(2):  # a second read sees a merge that committed during the first
+    for _ in range(_READS):  # each read again sees the merges that committed during the last
         row = await connection.fetchrow(_JOIN, case_id, at, MAX_DUPLICATE_HOPS)
         if row is not None:
             return Joined(row["id"], row["tenant_id"], row["number"], row["supporters"])
         if not await connection.fetchval(_EXISTS, case_id):
-            return None
-    return None
+            return NoOpenEnd.MISSING
+    return NoOpenEnd.TOO_LONG
 
 
+_READS = 3
 _EXISTS = 'SELECT EXISTS (SELECT 1 FROM cases."case" WHERE id = $1)'
 
 
