@@ -77,6 +77,14 @@ async def eventually(
     return found
 
 
+async def town_known(js: JetStreamContext, admin_engine: AsyncEngine, snapshot: Envelope) -> None:
+    """Publish a town's directory snapshot and wait until cases knows the town."""
+    await publish(js, snapshot)
+    town_sql = "SELECT nis FROM cases.directory_municipality WHERE nis = :n"
+    expected = [(snapshot.tenant_id,)]
+    assert await eventually(admin_engine, town_sql, expected, n=snapshot.tenant_id) == expected
+
+
 async def test_decisions_become_cases_over_nats(
     running_service: httpx.AsyncClient,
     js: JetStreamContext,
@@ -148,9 +156,7 @@ async def test_a_burst_of_decisions_opens_cases_in_stream_order(
     are numbered in stream order, a replayed decision opens nothing and a duplicate joins the
     case opened just before it."""
     nis, prefix = "98764", "BRST"
-    await publish(js, make_directory(nis, prefix, 1, ["roads"]))
-    town_sql = "SELECT case_prefix FROM cases.directory_municipality WHERE nis = :n"
-    assert await eventually(admin_engine, town_sql, [(prefix,)], n=nis) == [(prefix,)]
+    await town_known(js, admin_engine, make_directory(nis, prefix, 1, ["roads"]))
     openings = [make_decision(nis) for _ in range(5)]
     replayed = openings[1].payload(RoutingDecided)
     replay = Envelope.build(replayed, tenant_id=nis, correlation_id=openings[1].correlation_id)
@@ -179,10 +185,8 @@ async def test_a_duplicate_arriving_before_its_case_waits_and_joins_it(
 ) -> None:
     """As when the opening decision is handled by another replica, or retried: the duplicate
     is retried until the case exists, then joins it. One case, two supporters."""
-    nis, prefix = "98763", "WAIT"
-    await publish(js, make_directory(nis, prefix, 1, ["roads"]))
-    town_sql = "SELECT case_prefix FROM cases.directory_municipality WHERE nis = :n"
-    assert await eventually(admin_engine, town_sql, [(prefix,)], n=nis) == [(prefix,)]
+    nis = "98763"
+    await town_known(js, admin_engine, make_directory(nis, "WAIT", 1, ["roads"]))
     opening = make_decision(nis)
     opened = opening.payload(RoutingDecided).report.report_id
     await publish(js, make_decision(nis, outcome="duplicate", duplicate_of=opened))
