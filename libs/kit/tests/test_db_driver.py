@@ -22,6 +22,7 @@ from guichet_kit.db.driver import (
     pooled_driver_connection,
 )
 from guichet_testing.database import TestDatabase
+from guichet_testing.statements import statements_sent
 
 SCHEMA = "kit_driver"
 metadata = MetaData()
@@ -141,21 +142,14 @@ async def test_pooled_driver_connection_commits_each_statement_and_returns_clean
 async def test_insert_rows_writes_every_row_in_one_statement(engine: AsyncEngine) -> None:
     case_id, note_id = uuid.uuid4(), uuid.uuid4()
     sessions = create_session_factory(engine)
-    statements: list[str] = []
-
-    def log(record: asyncpg.connection.LoggedQuery) -> None:
-        if SCHEMA in record.query:  # not asyncpg's own look-up of a type, once per connection
-            statements.append(record.query)
-
     async with sessions() as session, session.begin():
         connection = await driver_connection(session)
-        connection.add_query_logger(log)
-        rows = [
-            Row(case, {"id": case_id, "details": {"k": "v"}, "x": 4}, {"total": ":x::int"}),
-            Row(note, {"id": note_id, "case_id": case_id}),  # its foreign key: the first row
-        ]
-        await insert_rows(session, rows)
-        connection.remove_query_logger(log)
+        with statements_sent(connection, SCHEMA) as statements:
+            rows = [
+                Row(case, {"id": case_id, "details": {"k": "v"}, "x": 4}, {"total": ":x::int"}),
+                Row(note, {"id": note_id, "case_id": case_id}),  # its foreign key: the first
+            ]
+            await insert_rows(session, rows)
     assert len(statements) == 1
     async with engine.connect() as conn:
         query = select(case.c.details, case.c.total).where(case.c.id == case_id)
@@ -171,11 +165,6 @@ async def test_rows_of_one_shape_share_one_insert_whatever_their_number(
     JSON and array columns (empty or NULL) intact, the suffix applied to every row."""
     sessions = create_session_factory(engine)
     ids = [uuid.uuid4() for _ in range(3)]
-    statements: list[str] = []
-
-    def log(record: asyncpg.connection.LoggedQuery) -> None:
-        if SCHEMA in record.query:  # not asyncpg's own look-up of a type, once per connection
-            statements.append(record.query)
 
     def row(case_id: uuid.UUID, tags: list[str] | None, total: int) -> Row:
         values = {"id": case_id, "details": {"n": total}, "tags": tags, "t": total}
@@ -183,13 +172,12 @@ async def test_rows_of_one_shape_share_one_insert_whatever_their_number(
 
     async with sessions() as session, session.begin():
         connection = await driver_connection(session)
-        connection.add_query_logger(log)
-        await insert_rows(session, [row(ids[0], ["a", "b'c"], 1)])
-        await insert_rows(
-            session,
-            [row(ids[1], [], 2), row(ids[2], None, 3), row(ids[0], ["again"], 9)],
-        )
-        connection.remove_query_logger(log)
+        with statements_sent(connection, SCHEMA) as statements:
+            await insert_rows(session, [row(ids[0], ["a", "b'c"], 1)])
+            await insert_rows(
+                session,
+                [row(ids[1], [], 2), row(ids[2], None, 3), row(ids[0], ["again"], 9)],
+            )
     assert len(statements) == 2
     assert statements[0] == statements[1]
     async with engine.connect() as conn:

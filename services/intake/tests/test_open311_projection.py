@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from asyncpg.connection import LoggedQuery
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -25,6 +24,7 @@ from guichet_kit.db import create_session_factory, tenant_transaction
 from guichet_kit.db.driver import driver_connection
 from guichet_testing.database import ServiceDatabase, TestDatabase
 from guichet_testing.directory import LEEUW
+from guichet_testing.statements import statements_sent
 from intake.models import CaseReport, CaseView
 from intake.open311.handlers import on_case_events
 
@@ -83,19 +83,11 @@ async def test_new_cases_of_a_batch_take_one_statement_and_a_later_change_applie
         event(cases[1]),  # the same creation again (a replay): changes nothing
         event(resolved(cases[0], "Hersteld")),  # after its creation, in the same batch
     ]
-    statements: list[str] = []
-
-    def log(record: LoggedQuery) -> None:
-        # Driver statements on intake's tables (not asyncpg's own look-up of a type; the
-        # ORM's prepared statements of the status change do not reach the logger).
-        if "intake" in record.query:
-            statements.append(record.query)
-
     async with tenant_transaction(sessions, LEEUW) as session:
         connection = await driver_connection(session)
-        connection.add_query_logger(log)
-        await on_case_events(session, batch)
-        connection.remove_query_logger(log)
+        # The driver's statements (the ORM's, for the status change, are not logged).
+        with statements_sent(connection, "intake") as statements:
+            await on_case_events(session, batch)
 
     [creation] = statements
     assert "case_view" in creation

@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from asyncpg.connection import LoggedQuery
 from sqlalchemy import select
 
 from guichet_contracts.envelope import Envelope
@@ -22,6 +21,7 @@ from guichet_contracts.values import (
 )
 from guichet_kit.db import tenant_transaction
 from guichet_kit.db.driver import driver_connection
+from guichet_testing.statements import statements_sent
 from routing.models import OpenCase
 from routing.open_cases.handlers import handle_case_events
 
@@ -81,17 +81,10 @@ async def test_a_batch_takes_one_insert_and_one_update_the_last_change_of_a_case
         event(merge),
         event(changed(uuid7(), CaseStatus.CLOSED)),  # unknown here: ignored
     ]
-    statements: list[str] = []
-
-    def log(record: LoggedQuery) -> None:
-        if "open_case" in record.query:  # not asyncpg's own look-up of a type
-            statements.append(record.query)
-
     async with tenant_transaction(fresh_routing.sessions, LEEUW) as session:
         connection = await driver_connection(session)
-        connection.add_query_logger(log)
-        await handle_case_events(session, batch)
-        connection.remove_query_logger(log)
+        with statements_sent(connection, "open_case") as statements:
+            await handle_case_events(session, batch)
 
     assert [statement.split()[0] for statement in statements] == ["INSERT", "UPDATE"]
     async with tenant_transaction(fresh_routing.sessions, LEEUW) as session:

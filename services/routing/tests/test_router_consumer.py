@@ -11,7 +11,6 @@ from uuid import UUID
 import httpx
 import nats
 import pytest
-from asyncpg.connection import LoggedQuery
 from nats.js import JetStreamContext
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -35,6 +34,7 @@ from guichet_kit.db import tenant_transaction
 from guichet_kit.db.driver import driver_connection
 from guichet_testing.database import ServiceDatabase
 from guichet_testing.nats import NatsServer
+from guichet_testing.statements import statements_sent
 from routing.directory.seed import SeedReport
 from routing.models import Decision, OpenCase, outbox
 from routing.open_cases.handlers import handle_case_events
@@ -567,17 +567,10 @@ async def test_a_towns_reports_are_decided_with_one_read_and_one_write(
     now = datetime.now(UTC)
     categories = ("street_light", "damaged_signage", "noise_nuisance")
     reports = [report(category=c, where=(4.2450, 50.7700), at=now) for c in categories]
-    statements: list[str] = []
-
-    def log(record: LoggedQuery) -> None:
-        if "routing" in record.query:  # not asyncpg's own look-up of a type
-            statements.append(record.query)
-
     async with tenant_transaction(fresh_routing.sessions, LEEUW) as session:
         connection = await driver_connection(session)
-        connection.add_query_logger(log)
-        decided = await route_reports(session, [submitted(r) for r in reports], CONFIG)
-        connection.remove_query_logger(log)
+        with statements_sent(connection, "routing") as statements:
+            decided = await route_reports(session, [submitted(r) for r in reports], CONFIG)
 
     assert [d.report.report_id for d in decided] == [r.report_id for r in reports]
     assert {d.outcome for d in decided} == {"new_case"}
