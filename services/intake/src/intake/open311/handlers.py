@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -27,7 +27,7 @@ from guichet_contracts.events.case import (
     CaseStatusChanged,
 )
 from guichet_contracts.payload import EventPayload
-from guichet_kit.bus import CASES_STREAM, ConsumerSpec, event_filter
+from guichet_kit.bus import CASES_STREAM, ConsumerSpec, Handler, event_filter
 from intake.open311 import projection
 
 logger = logging.getLogger(__name__)
@@ -97,8 +97,6 @@ async def _update(
         raise CaseNotProjectedError(f"case {case_id} is not projected yet")
     logger.info("stale change of case %s at %s ignored", case_id, at.isoformat())
 
-
-Handler = Callable[[AsyncSession, Envelope], Awaitable[None]]
 
 # Every event but case.created, which `on_case_events` takes in runs.
 HANDLERS: dict[type[EventPayload], Handler] = {
