@@ -38,7 +38,13 @@ from guichet_contracts.envelope import Envelope
 from guichet_kit.app import build_app
 from guichet_kit.bus.component import BusComponent
 from guichet_kit.bus.connection import NatsConnection
-from guichet_kit.bus.consumer import ConsumerSpec, EventConsumer, Handler, is_transient
+from guichet_kit.bus.consumer import (
+    ConsumerSpec,
+    EventConsumer,
+    Handler,
+    is_transient,
+    last_delivery,
+)
 from guichet_kit.bus.inbox import inbox_table, prune_inbox
 from guichet_kit.bus.outbox import add_to_outbox, outbox_table
 from guichet_kit.bus.relay import OutboxRelay
@@ -257,10 +263,12 @@ async def test_failing_handler_backs_off_then_dead_letters(
 ) -> None:
     env = envelope()
     attempts: list[float] = []
+    last: list[bool] = []
 
     async def failing(session: AsyncSession, e: Envelope) -> None:
         await record(session, e)
         attempts.append(time.monotonic())
+        last.append(last_delivery())
         raise RuntimeError("boom\nwith a second line")
 
     await publish(js, env)
@@ -272,6 +280,7 @@ async def test_failing_handler_backs_off_then_dead_letters(
 
     assert attempts[1] - attempts[0] >= 0.3
     assert attempts[2] - attempts[1] >= 0.6
+    assert last == [False, False, True]  # a handler knows the attempt after which it is given up
     assert info.num_ack_pending == 0
     assert await count(admin, effects) == 0  # every attempt rolled back
     assert await count(admin, inbox) == 0

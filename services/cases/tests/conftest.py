@@ -97,7 +97,6 @@ def decision(
     departments: tuple[str, ...] = ("roads",),
     outcome: Literal["new_case", "duplicate"] = "new_case",
     duplicate_of: UUID | None = None,
-    decided_at: datetime | None = None,
     sla: int = 5,
     lon: float = 4.2446,
     lat: float = 50.7842,
@@ -123,7 +122,7 @@ def decision(
         else Reporter(kind="anonymous", language="fr")
     )
     payload = RoutingDecided(
-        decided_at=decided_at or datetime.now(UTC),
+        decided_at=datetime.now(UTC),
         outcome=outcome,
         duplicate_of_case_id=duplicate_of,
         departments=list(departments),

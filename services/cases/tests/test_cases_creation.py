@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -15,9 +15,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from cases.creation.handlers import routing_decided_consumer
 from cases.creation.new_case import create_case
-from cases.creation.service import DUPLICATE_TARGET_WAIT
 from cases.directory import repository as directory
 from cases.errors import DuplicateTargetNotOpen
 from cases.models.case import Case
@@ -26,6 +24,7 @@ from cases.models.case_supporter import CaseSupporter
 from cases.numbering import format_number
 from guichet_contracts.envelope import Envelope
 from guichet_contracts.events.routing import RoutingDecided
+from guichet_kit.bus.consumer import last_delivery_var
 from guichet_kit.db import tenant_transaction
 
 Apply = Callable[[Envelope], Awaitable[None]]
@@ -217,7 +216,7 @@ async def test_duplicate_decision_adds_a_supporter(
     ]
 
 
-async def test_duplicate_of_an_unknown_case_opens_a_new_case_once_the_wait_is_over(
+async def test_duplicate_of_an_unknown_case_opens_a_new_case_on_its_last_delivery(
     sessions: Sessions,
     apply_event: Apply,
     make_decision: Callable[..., Envelope],
@@ -227,35 +226,30 @@ async def test_duplicate_of_an_unknown_case_opens_a_new_case_once_the_wait_is_ov
     nis, _ = new_town
     await apply_event(make_decision("23077"))
     other_towns_case = (await cases_of(sessions, "23077"))[-1]
-    past = datetime.now(UTC) - DUPLICATE_TARGET_WAIT - timedelta(seconds=1)
-    for target in (other_towns_case.id, UUID(int=12345)):
-        decided = make_decision(nis, outcome="duplicate", duplicate_of=target, decided_at=past)
-        await apply_event(decided)
+    last = last_delivery_var.set(True)  # as the consumer sets it on the last delivery
+    try:
+        for target in (other_towns_case.id, UUID(int=12345)):
+            await apply_event(make_decision(nis, outcome="duplicate", duplicate_of=target))
+    finally:
+        last_delivery_var.reset(last)
     mine = await cases_of(sessions, nis)
     assert [c.supporters for c in mine] == [1, 1]
     assert (await cases_of(sessions, "23077"))[-1].supporters == 1
 
 
-async def test_a_recent_duplicate_waits_for_its_case_and_writes_nothing_meanwhile(
+async def test_a_duplicate_waits_for_its_case_and_writes_nothing_meanwhile(
     sessions: Sessions,
     apply_event: Apply,
     make_decision: Callable[..., Envelope],
     new_town: tuple[str, str],
 ) -> None:
-    """Its case may be committing in another replica, or its decision being retried: the
-    event is retried rather than opening a second case for one spot."""
+    """Its case may be committing in another replica, or its decision waiting for a retry:
+    the event is retried rather than opening a second case for one spot."""
     nis, _ = new_town
     decided = make_decision(nis, outcome="duplicate", duplicate_of=UUID(int=54321))
     with pytest.raises(DuplicateTargetNotOpen):
         await apply_event(decided)
     assert await cases_of(sessions, nis) == []
-
-
-def test_a_duplicate_stops_waiting_before_its_last_delivery() -> None:
-    """Else the last delivery would fail too and the report would be dead-lettered."""
-    spec = routing_decided_consumer()
-    before_last = sum(spec.nak_delay(delivered) for delivered in range(1, spec.max_deliver))
-    assert DUPLICATE_TARGET_WAIT.total_seconds() < before_last
 
 
 async def test_directory_projection_keeps_the_highest_revision(

@@ -88,8 +88,8 @@ class DirectoryMissing(RuntimeError):
 
 
 class DuplicateTargetNotOpen(RuntimeError):
-    """A duplicate's case is not there yet, its report decided moments ago: retried (nak with
-    backoff) until the case commits or the wait is over (`creation.service`)."""
+    """A duplicate's case is not there yet: retried (nak with backoff) until the case commits
+    or the event's last delivery, which opens its own case (`creation.service`)."""
 
 
 class CannedResponseNotFound(NotFound):

@@ -13,6 +13,7 @@ from guichet_kit.bus.consumer import (
     EventConsumer,
     Handler,
     InvalidEventError,
+    last_delivery,
 )
 from guichet_kit.bus.deadletter import DL_HEADER_PREFIX, DeadLetter
 from guichet_kit.bus.inbox import claim, inbox_table, prune_inbox
@@ -74,6 +75,7 @@ __all__ = [
     "ensure_streams",
     "event_filter",
     "inbox_table",
+    "last_delivery",
     "outbox_row",
     "outbox_table",
     "prune_inbox",

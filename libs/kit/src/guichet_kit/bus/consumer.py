@@ -23,6 +23,7 @@ import contextlib
 import itertools
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -49,6 +50,17 @@ logger = logging.getLogger(__name__)
 Handler = Callable[[AsyncSession, Envelope], Awaitable[None]]
 # Events of one tenant, in stream order, the session bound to that tenant.
 BatchHandler = Callable[[AsyncSession, Sequence[Envelope]], Awaitable[None]]
+
+
+# True while a handler runs on its event's last delivery (the one after which a failure is
+# dead-lettered): a handler that waits for something by failing can give up then instead.
+last_delivery_var: ContextVar[bool] = ContextVar("guichet_last_delivery", default=False)
+
+
+def last_delivery() -> bool:
+    """Whether the event being handled is on its last delivery (never within a shared batch:
+    an event of it that fails is retried alone, where this can be true)."""
+    return last_delivery_var.get()
 
 
 class InvalidEventError(ValueError):
@@ -139,6 +151,11 @@ def parse_envelope(msg: Msg) -> Envelope:
     if msg.subject != envelope.subject:
         raise InvalidEventError(f"envelope belongs on {envelope.subject}, not {msg.subject}")
     return envelope
+
+
+async def _flush_pending(session: AsyncSession) -> None:
+    if session.new or session.dirty or session.deleted:
+        await session.flush()
 
 
 def _first_copies(envelopes: Sequence[Envelope], claimed: set[UUID]) -> list[Envelope]:
@@ -266,6 +283,13 @@ class EventConsumer:
             return None
 
     async def _handle(self, msg: Msg, envelope: Envelope) -> None:
+        last = last_delivery_var.set(msg.metadata.num_delivered >= self.spec.max_deliver)
+        try:
+            await self._handle_until_settled(msg, envelope)
+        finally:
+            last_delivery_var.reset(last)
+
+    async def _handle_until_settled(self, msg: Msg, envelope: Envelope) -> None:
         """Handle, ack. While the database or network is down the same delivery is retried
         here (the batch's keep-alive holds it): an outage spends no delivery, so it can
         never push a good event into the dead letters."""
@@ -337,11 +361,11 @@ class EventConsumer:
                     await self.spec.batch_handler(session, envelopes)
                 finally:
                     correlation_id_var.reset(correlation)
+                await _flush_pending(session)
             else:
                 for envelope in envelopes:
                     await self._run_handler(session, envelope)
-            if session.new or session.dirty or session.deleted:
-                await session.flush()
+                    await _flush_pending(session)  # the next event's driver reads see it
         finally:
             tenant_id_var.reset(tenant)
 

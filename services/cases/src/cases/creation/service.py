@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Sequence
-from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,13 +22,10 @@ from cases.creation.supporter import Joined, NoOpenEnd, add_supporter, join_dupl
 from cases.errors import DirectoryMissing, DuplicateTargetNotOpen
 from guichet_contracts.envelope import Envelope
 from guichet_contracts.events.routing import RoutingDecided
+from guichet_kit.bus import last_delivery
 
 logger = logging.getLogger(__name__)
 
-# How long a duplicate waits for the case it joins (retried with the consumer's backoff:
-# 1, 5, 30, 120 s). Shorter than the retries span (~156 s to the last of 5 deliveries), so the
-# last delivery opens the report's own case instead of dead-lettering it.
-DUPLICATE_TARGET_WAIT = timedelta(seconds=60)
 
 Decided = tuple[Envelope, RoutingDecided]
 
@@ -85,17 +81,18 @@ async def _join(
     target: uuid.UUID,
     found: Situation,
 ) -> None:
-    """The report becomes a supporter of `target`. A target not found while its report's
-    decision is recent is waited for (the event is retried): the case that opens it may be
-    committing in another replica, or its decision retried. Later, or when the target cannot
-    be joined, the report opens a case of its own: never lost, at worst not merged."""
+    """The report becomes a supporter of `target`. A target not found is waited for (the
+    event is retried with the consumer's backoff, 1 + 5 + 30 + 120 s): the case that opens
+    it may be committing in another replica, or its decision waiting for a retry. On the
+    event's last delivery, or when the target cannot be joined, the report opens a case of
+    its own: never lost or dead-lettered for it, at worst not merged."""
     report = decision.report
     at = clock.now()
     joined = await join_duplicate_target(session, target, at)
     if isinstance(joined, Joined):
         await add_supporter(session, joined, report, at, cause=envelope)
         return
-    if joined is NoOpenEnd.MISSING and at - decision.decided_at < DUPLICATE_TARGET_WAIT:
+    if joined is NoOpenEnd.MISSING and not last_delivery():
         raise DuplicateTargetNotOpen(
             f"report {report.report_id}: case {target} is not open yet, retried"
         )
