@@ -606,6 +606,25 @@ async def test_a_report_meeting_its_duplicate_in_the_same_batch_joins_its_case(
         assert await connection.scalar(query) == 1
 
 
+async def test_a_batch_decides_as_one_report_at_a_time_would(fresh_routing: Any) -> None:
+    """A opens a case; B, 24 m from A, joins it. C, 44 m from A (beyond the 40 m radius) but
+    20 m from B, opens its own. Deciding B after C had opened would have sent B to C's case."""
+    now, metre = datetime.now(UTC), 1 / 70_430  # degrees of longitude per metre here
+    a, b, c = (
+        report(category="overgrown_vegetation", where=(4.2480 + d * metre, 50.7740), at=now)
+        for d in (0, 24, 44)
+    )
+    async with tenant_transaction(fresh_routing.sessions, LEEUW) as session:
+        decided = await route_reports(session, [submitted(r) for r in (a, b, c)], CONFIG)
+
+    outcomes = {d.report.report_id: (d.outcome, d.duplicate_of_case_id) for d in decided}
+    assert outcomes == {
+        a.report_id: ("new_case", None),
+        b.report_id: ("duplicate", a.report_id),
+        c.report_id: ("new_case", None),
+    }
+
+
 async def test_whether_reports_were_decided_is_probed_never_hashed(fresh_routing: Any) -> None:
     """An EXISTS over a batch's array may become a hash of every decision, built for each
     batch and growing with them: a scalar probe per report never does."""

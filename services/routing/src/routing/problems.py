@@ -16,7 +16,7 @@ class FieldProblems:
     def __init__(self) -> None:
         self.items: list[dict[str, str | Message]] = []
 
-    def add(self, field: str, key: str, **params: Any) -> None:
+    def add(self, field: str, key: str, /, **params: Any) -> None:
         self.items.append({"field": field, "message": Message(key, params)})
 
     def raise_if_any(self) -> None:

@@ -78,21 +78,23 @@ _Found = tuple[Envelope, ReportContent, Situation]
 def _rounds(
     pending: Sequence[_Pending], found: Sequence[Situation]
 ) -> tuple[list[_Found], list[_Pending]]:
-    """The reports decidable now, and those to read again once these are written."""
+    """The reports decidable now, and those to read again once these are written. A report
+    waits when an earlier one may change what it finds: one opening a case near it, or one
+    already waiting near it (which may open one in the next round)."""
     now: list[_Found] = []
     later: list[_Pending] = []
     seen: set[UUID] = set()
-    opening: list[tuple[ReportContent, int]] = []  # reports opening a case, with their radius
+    near: list[tuple[ReportContent, int]] = []  # opening or waiting, with their radius
     for (envelope, report), situation in zip(pending, found, strict=True):
-        if report.report_id in seen or any(
-            _may_duplicate(report, opener, radius) for opener, radius in opening
-        ):
+        radius = situation.category.duplicate_radius_m if situation.category else 0
+        if report.report_id in seen or any(_may_duplicate(report, *other) for other in near):
             later.append((envelope, report))
+            near.append((report, radius))
             continue
         seen.add(report.report_id)
         now.append((envelope, report, situation))
-        if _opens_a_case(situation) and situation.category is not None:
-            opening.append((report, situation.category.duplicate_radius_m))
+        if _opens_a_case(situation):
+            near.append((report, radius))
     return now, later
 
 

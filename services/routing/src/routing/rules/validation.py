@@ -108,6 +108,6 @@ async def _checked_area(
         multipolygon = to_multipolygon(area)
         await check_valid(session, multipolygon)
     except (InvalidGeoJSON, WrongCoordinates, InvalidGeometry) as exc:
-        problems.add(where, exc.message_key or exc.code, **exc.params)
+        problems.add(where, exc.message_key, **exc.params)
         return None
     return multipolygon
