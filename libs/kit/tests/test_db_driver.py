@@ -285,3 +285,25 @@ async def test_a_cancelled_user_never_gives_its_connection_back(engine: AsyncEng
             assert await connection.fetchval("SELECT 1") == 1
     finally:
         await single.dispose()
+
+
+async def test_values_keep_their_meaning_over_arrays(engine: AsyncEngine) -> None:
+    """An int among floats feeding an expression is not truncated to an int array; a JSON
+    column's None is JSON null (its column is NOT NULL), as SQLAlchemy writes it."""
+    sessions = create_session_factory(engine)
+    whole, half = uuid.uuid4(), uuid.uuid4()
+    rows = [
+        Row(case, {"id": case_id, "details": None, "v": v}, {"total": "(:v * 10)::int"})
+        for case_id, v in ((whole, 1), (half, 2.5))
+    ]
+    async with sessions() as session, session.begin():
+        await insert_rows(session, rows)
+    async with engine.connect() as conn:
+        query = select(case.c.id, case.c.total, func.jsonb_typeof(case.c.details))
+        stored = {r[0]: tuple(r[1:]) for r in await conn.execute(query)}
+    assert (stored[whole], stored[half]) == ((10, "null"), (25, "null"))
+    mixed = [Row(case, {"id": uuid.uuid4(), "details": {}, "v": v}, {"total": ":v::int"})
+             for v in (1, "2")]  # fmt: skip
+    async with sessions() as session, session.begin():
+        with pytest.raises(TypeError, match="several types"):
+            await insert_rows(session, mixed)

@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from functools import cache
 from typing import Any
 from uuid import UUID
@@ -241,20 +242,35 @@ def _value(table: Table, name: str, sql_type: str) -> str:
 
 
 def _column(table: Table, name: str, values: list[Any]) -> list[Any]:
-    if name in _json_text_columns(table):
-        return [None if value is None else json.dumps(value) for value in values]
+    """A JSON column's None is JSON null (as SQLAlchemy writes it); an array column's is NULL."""
+    if name in _json_columns(table):
+        return [json.dumps(value, default=str) for value in values]
+    if name in _array_columns(table):
+        return [None if value is None else json.dumps(value, default=str) for value in values]
     return values
 
 
 def _sql_type(table: Table, name: str, rows: Sequence[Row]) -> str:
+    """The column's type; for a value that only feeds an expression, the type of its Python
+    values (ints among floats are floats: never an int array that would truncate a float)."""
     column = table.c.get(name)
     if column is not None:
         return _column_type(column)
-    sample = next((row.values[name] for row in rows if row.values[name] is not None), "")
+    found = {
+        _python_sql_type(name, row.values[name]) for row in rows if row.values[name] is not None
+    }
+    if found == {"bigint", "double precision"}:
+        return "double precision"
+    if len(found) > 1:
+        raise TypeError(f"{name} holds values of several types ({sorted(found)}): cast them")
+    return found.pop() if found else "text"
+
+
+def _python_sql_type(name: str, value: Any) -> str:
     for python_type, sql_type in _PYTHON_TYPES:
-        if isinstance(sample, python_type):
+        if isinstance(value, python_type):
             return sql_type
-    raise TypeError(f"no SQL type for {name}={sample!r}: make it a column or a simpler value")
+    raise TypeError(f"no SQL type for {name}={value!r}: make it a column or a simpler value")
 
 
 # Checked in order: bool before int (a bool is an int), datetime before date.
@@ -262,6 +278,7 @@ _PYTHON_TYPES: tuple[tuple[type, str], ...] = (
     (bool, "boolean"),
     (int, "bigint"),
     (float, "double precision"),
+    (Decimal, "numeric"),
     (str, "text"),
     (UUID, "uuid"),
     (datetime, "timestamptz"),

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from guichet_kit.bus import QueuedEvent
+from guichet_kit.db.tenancy import TENANT_SETTING
 from intake.directory.repository import MunicipalityRef
 from intake.models import Photo, Report, ReportLocator
 
@@ -52,8 +53,8 @@ LEFT JOIN intake.idempotency_record AS earlier ON earlier.scope = $3 AND earlier
 # idempotency key, and when another request holds it, `placed` is empty and nothing is written.
 # A plain statement, not a PL/pgSQL function: a function's interpreter, its SPI statements and
 # its JSON arguments cost ~0.17 ms a report (pg_stat_statements, ADR 0018).
-_PLACE = """
-WITH bound AS (SELECT set_config('app.tenant_id', $1::text, true) AS tenant),
+_PLACE = f"""
+WITH bound AS (SELECT set_config('{TENANT_SETTING}', $1::text, true) AS tenant),
 claimed AS (
     INSERT INTO intake.idempotency_record
         (scope, key, request_hash, tenant_id, report_id, status_code, response)
@@ -94,7 +95,7 @@ queued AS (
     INSERT INTO intake.outbox (id, subject, payload, headers)
     SELECT $37::uuid, $38::text, $39::bytea, $40::text::jsonb FROM placed)
 SELECT EXISTS (SELECT FROM placed)
-"""
+"""  # noqa: S608 (a constant setting name)
 # The report's values in the order of $8-$26 ($7: `id`), then the photos' in that of $28-$36.
 _REPORT_VALUES = (
     "tracking_number", "submitted_at", "channel", "received_via", "category_code",
