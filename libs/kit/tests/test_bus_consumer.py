@@ -15,6 +15,7 @@ from typing import Any
 
 import asyncpg
 import httpx
+import nats.errors
 import pytest
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerInfo, DeliverPolicy, SequenceInfo
@@ -732,5 +733,7 @@ def test_only_infrastructure_failures_count_as_transient() -> None:
     wrapped = DBAPIError("INSERT ...", {}, ConnectionRefusedError(111, "refused"))
     assert is_transient(wrapped)
     assert is_transient(asyncpg.AdminShutdownError("terminating connection"))
+    assert is_transient(nats.errors.ConnectionReconnectingError())
     assert not is_transient(RuntimeError("a bug"))
     assert not is_transient(asyncpg.UniqueViolationError("duplicate key"))
+    assert not is_transient(FileNotFoundError(2, "No such file or directory"))

@@ -21,7 +21,14 @@ from fastapi.responses import Response
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from guichet_kit.errors import BadRequest, GuichetError, NotFound, UnsupportedMediaType
+from guichet_kit.errors import (
+    BadRequest,
+    DependencyUnavailable,
+    GuichetError,
+    NotFound,
+    UnsupportedMediaType,
+    outage_error,
+)
 from guichet_kit.i18n import Catalog, localized, register_messages, request_language, translate
 from intake.open311.render import Format, parse_format, render
 
@@ -193,7 +200,7 @@ def error_response(
 
 
 def _guichet_error(request: Request, exc: GuichetError) -> Response:
-    if exc.status >= 500:
+    if exc.status >= 500 and not isinstance(exc, DependencyUnavailable):  # logged: one line
         logger.error("open311 request failed: %s", exc, exc_info=exc)
     lang = request_language(request)
     description = exc.detail(lang)
@@ -255,5 +262,10 @@ class Open311Route(APIRoute):
                 return _validation_error(request, exc)
             except StarletteHTTPException as exc:
                 return _http_error(request, exc)
+            except Exception as exc:
+                outage = outage_error(exc)
+                if outage is None:
+                    raise
+                return _guichet_error(request, outage)
 
         return handle
