@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from typing import Any
 from uuid import uuid4
 
 import httpx
@@ -54,7 +55,7 @@ async def _ready(http: httpx.AsyncClient, within: float = 20.0) -> None:
         await asyncio.sleep(0.1)
 
 
-def _report(key: str) -> tuple[dict[str, object], dict[str, str]]:
+def _report(key: str) -> tuple[dict[str, Any], dict[str, str]]:
     body = {
         "category": "sluikstort",
         "description": "Zakken afval langs de weg",
