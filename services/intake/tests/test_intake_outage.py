@@ -68,13 +68,17 @@ def _report(key: str) -> tuple[dict[str, Any], dict[str, str]]:
 
 
 async def test_a_report_sent_while_the_database_is_away_gets_503_then_is_accepted_on_retry(
-    client: httpx.AsyncClient, proxy: TcpProxy, admin_engine: AsyncEngine
+    client: httpx.AsyncClient,
+    proxy: TcpProxy,
+    admin_engine: AsyncEngine,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     before, headers = _report(f"before-{uuid4()}")
     accepted = await client.post("/v1/reports", json=before, headers=headers)
     assert accepted.status_code == 201, accepted.text
 
     await proxy.cut()
+    caplog.clear()
     body, headers = _report(f"outage-{uuid4()}")
     refused = await client.post("/v1/reports", json=body, headers=headers)
     assert refused.status_code == 503, refused.text
@@ -92,6 +96,10 @@ async def test_a_report_sent_while_the_database_is_away_gets_503_then_is_accepte
     ready = await client.get("/readyz")
     assert ready.status_code == 503
     assert "database" in ready.json()["failing"]
+    await asyncio.sleep(1.5)  # the relay polls the outbox (every second) and finds no database
+    logged = [r for r in caplog.records if r.name.startswith(("guichet", "intake"))]
+    assert not [r for r in logged if r.exc_info], "a traceback was logged during the outage"
+    assert any(r.getMessage().startswith("outbox relay waits for the database") for r in logged)
 
     await proxy.restore()
     deadline = asyncio.get_running_loop().time() + 10
