@@ -23,6 +23,7 @@ from guichet_kit.errors.problem import (
 )
 from guichet_kit.errors.unavailable import (
     DependencyUnavailable,
+    log_outage,
     outage_error,
     unavailable_dependency,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "UnsupportedMediaType",
     "install_error_handlers",
     "internal_error_response",
+    "log_outage",
     "outage_error",
     "problem_response",
     "unavailable_dependency",

@@ -35,7 +35,7 @@ from guichet_kit.errors.problem import (
     problem_response,
     status_title,
 )
-from guichet_kit.errors.unavailable import DependencyUnavailable, outage_error
+from guichet_kit.errors.unavailable import DependencyUnavailable, log_outage, outage_error
 from guichet_kit.errors.validation import field_errors, is_unparsed_body
 from guichet_kit.i18n import localized, request_language, translate
 
@@ -56,7 +56,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 async def _guichet_error(request: Request, exc: GuichetError) -> Response:
-    if exc.status >= 500 and not isinstance(exc, DependencyUnavailable):
+    if isinstance(exc, DependencyUnavailable):
+        log_outage(exc)
+    elif exc.status >= 500:
         logger.error("request failed: %s", exc, exc_info=exc)
     return error_response(request, exc)
 
@@ -137,6 +139,7 @@ def unexpected_error_response(request: Request, exc: Exception) -> ProblemRespon
     traceback."""
     outage = outage_error(exc)
     if outage is not None:
+        log_outage(outage)
         return error_response(request, outage)
     logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return internal_error_response(request)

@@ -62,16 +62,25 @@ _CHAIN_DEPTH = 5  # SQLAlchemy wraps the driver's error, which may wrap the sock
 
 
 class DependencyUnavailable(ServiceUnavailable):
-    """503 with ``Retry-After``: a dependency is away; the same request may succeed soon."""
+    """503 with ``Retry-After``: a dependency is away; the same request may succeed soon.
+    Rendered without a traceback in the log: `log_outage` writes its one line."""
 
     code = "service.dependency_unavailable"
     message_key = "error.dependency_unavailable"
 
-    def __init__(self, dependency: str) -> None:
+    def __init__(self, dependency: str, cause: str = "") -> None:
         super().__init__(
             headers={"Retry-After": str(RETRY_AFTER_SECONDS)}, seconds=RETRY_AFTER_SECONDS
         )
         self.dependency = dependency
+        self.cause = cause
+
+    @property
+    def reason(self) -> str:
+        """What said the dependency is away: the cause given, else the exception raised from."""
+        if self.cause or self.__cause__ is None:
+            return self.cause
+        return _one_line(self.__cause__)
 
 
 def unavailable_dependency(exc: BaseException) -> str | None:
@@ -83,22 +92,26 @@ def unavailable_dependency(exc: BaseException) -> str | None:
 
 
 def outage_error(exc: BaseException) -> DependencyUnavailable | None:
-    """The 503 to answer instead of `exc` when it is an outage, logged here in one line
-    (which dependency, and the type and message of the error saying so: no traceback);
-    None otherwise."""
+    """The 503 to answer instead of `exc` when it is an outage; None otherwise."""
     found = _outage(exc)
     if found is None:
         return None
+    if isinstance(exc, DependencyUnavailable):
+        return exc
     dependency, cause = found
-    message = str(cause).splitlines()[0][:200] if str(cause) else ""
+    return DependencyUnavailable(dependency, _one_line(cause))
+
+
+def log_outage(error: DependencyUnavailable) -> None:
+    """One warning line naming the dependency and what said it is away; no traceback."""
     logger.warning(
-        "%s unavailable: %s: %s",
-        dependency,
-        type(cause).__name__,
-        message,
-        extra={"dependency": dependency},
+        "%s unavailable: %s", error.dependency, error.reason, extra={"dependency": error.dependency}
     )
-    return exc if isinstance(exc, DependencyUnavailable) else DependencyUnavailable(dependency)
+
+
+def _one_line(exc: BaseException) -> str:
+    message = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{type(exc).__name__}: {message}"[:200]
 
 
 def _outage(exc: BaseException) -> tuple[str, BaseException] | None:

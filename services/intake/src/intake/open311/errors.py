@@ -27,6 +27,7 @@ from guichet_kit.errors import (
     GuichetError,
     NotFound,
     UnsupportedMediaType,
+    log_outage,
     outage_error,
 )
 from guichet_kit.i18n import Catalog, localized, register_messages, request_language, translate
@@ -200,7 +201,9 @@ def error_response(
 
 
 def _guichet_error(request: Request, exc: GuichetError) -> Response:
-    if exc.status >= 500 and not isinstance(exc, DependencyUnavailable):  # logged: one line
+    if isinstance(exc, DependencyUnavailable):
+        log_outage(exc)
+    elif exc.status >= 500:
         logger.error("open311 request failed: %s", exc, exc_info=exc)
     lang = request_language(request)
     description = exc.detail(lang)
