@@ -13,12 +13,12 @@ from uuid import uuid4
 import httpx
 import pytest
 from nats.js import JetStreamContext
-from sqlalchemy import make_url, text
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from guichet_testing.apps import serve
 from guichet_testing.directory import IN_LEEUW, LEEUW
-from guichet_testing.proxy import TcpProxy
+from guichet_testing.proxy import TcpProxy, postgres_proxy
 from guichet_testing.stack import StackInfo
 from intake.main import create_app
 from intake.settings import Settings
@@ -28,13 +28,8 @@ pytestmark = pytest.mark.usefixtures("directory")
 
 @pytest.fixture(scope="module")
 async def proxy(stack: StackInfo) -> AsyncIterator[TcpProxy]:
-    target = make_url(stack.pg_admin_url)
-    proxy = TcpProxy(target.host or "127.0.0.1", target.port or 5432)
-    await proxy.start()
-    try:
-        yield proxy
-    finally:
-        await proxy.cut()
+    async with postgres_proxy(stack) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import pytest
 from sqlalchemy.engine import make_url
@@ -72,10 +73,9 @@ class TcpProxy:
                 writer.close()
 
 
-@pytest.fixture
-async def pg_proxy(stack: StackInfo) -> AsyncIterator[TcpProxy]:
-    """A proxy to the stack's PostgreSQL; use `pg_proxy.url(database_url)` in an app's
-    settings."""
+@asynccontextmanager
+async def postgres_proxy(stack: StackInfo) -> AsyncIterator[TcpProxy]:
+    """A running proxy to the stack's PostgreSQL, cut on exit."""
     target = make_url(stack.pg_admin_url)
     proxy = TcpProxy(target.host or "127.0.0.1", target.port or 5432)
     await proxy.start()
@@ -83,3 +83,11 @@ async def pg_proxy(stack: StackInfo) -> AsyncIterator[TcpProxy]:
         yield proxy
     finally:
         await proxy.cut()
+
+
+@pytest.fixture
+async def pg_proxy(stack: StackInfo) -> AsyncIterator[TcpProxy]:
+    """A proxy to the stack's PostgreSQL; use `pg_proxy.url(database_url)` in an app's
+    settings."""
+    async with postgres_proxy(stack) as proxy:
+        yield proxy
