@@ -50,6 +50,13 @@ async def test_service_starts_and_becomes_ready(
         assert {"database", "nats"} <= set(ready.json()["checks"])
         openapi = (await client.get("/openapi.json")).json()
         assert openapi["info"]["title"] == f"Guichet {name}"
+        # /docs logs in at the realm (Authorize): code + PKCE with the docs client.
+        flow = openapi["components"]["securitySchemes"]["realm"]["flows"]["authorizationCode"]
+        assert flow["tokenUrl"] == f"{oidc_issuer}/protocol/openid-connect/token"
+        operations = [op for item in openapi["paths"].values() for op in item.values()]
+        guarded = [op["security"] for op in operations if "security" in op]
+        assert all({"realm": []} in security for security in guarded)
+        assert '"usePkceWithAuthorizationCodeGrant": true' in (await client.get("/docs")).text
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from guichet_stack.ports import DEFAULT_BASES, SERVICE_NAMES, SERVICE_OFFSET
 from guichet_testing.oidc import PROVIDER_DIR, demo_users
 
 REALM_FILE = Path(__file__).resolve().parents[3] / "deploy" / "keycloak" / "guichet-realm.json"
@@ -101,3 +102,24 @@ def test_no_secret_is_committed() -> None:
 
     assert values
     assert all(re.fullmatch(r"\$\{[A-Z_]+\}", value) for value in values)
+
+
+def test_the_docs_client_returns_to_every_services_docs_on_the_dev_and_test_bases(
+    realm: dict[str, Any],
+) -> None:
+    exported = next(c for c in realm["clients"] if c["clientId"] == "guichet-swagger")
+    local = local_clients()["guichet-swagger"]["metadata"]
+    ports = [
+        base + SERVICE_OFFSET + i
+        for base in DEFAULT_BASES.values()
+        for i in range(len(SERVICE_NAMES))
+    ]
+
+    for host in ("127.0.0.1", "localhost"):
+        assert f"http://{host}/docs/oauth2-redirect" in local["redirect_uris"]  # any port
+        for port in ports:
+            assert f"http://{host}:{port}/docs/oauth2-redirect" in exported["redirectUris"]
+    assert local["application_type"] == "native"
+    assert local["grant_types"] == ["authorization_code"]
+    assert exported["standardFlowEnabled"] is True
+    assert exported["implicitFlowEnabled"] is False

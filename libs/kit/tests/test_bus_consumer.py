@@ -15,6 +15,7 @@ from typing import Any
 
 import asyncpg
 import httpx
+import nats.errors
 import pytest
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerInfo, DeliverPolicy, SequenceInfo
@@ -517,7 +518,7 @@ async def _true(value: bool) -> bool:
 
 @pytest.mark.chaos
 async def test_component_wires_relay_and_consumers_into_the_app(
-    app_role: DbRole, admin: AsyncEngine, nats_server: NatsServer
+    app_role: DbRole, admin: AsyncEngine, nats_server: NatsServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     nats_server.kill()  # start() must not wait for NATS
     settings = KitSettings(
@@ -556,9 +557,18 @@ async def test_component_wires_relay_and_consumers_into_the_app(
 
         nats_server.kill()
         await until(lambda: _not(_ready(client)))
+        caplog.clear()
+        accepted_while_away = envelope()  # a request's write: it does not need NATS
+        async with app.state.session_factory() as session, session.begin():
+            await add_to_outbox(session, outbox, accepted_while_away)
+        await asyncio.sleep(1.5)  # the relay tries and fails at least once
         await asyncio.to_thread(nats_server.start)
         await until(lambda: _ready(client), within=30)
+        await until(lambda: _eq(count(admin, effects), 2), within=30)
         stopping = time.monotonic()
+    outage_logs = [r for r in caplog.records if r.name.startswith("guichet")]
+    assert any("nats" in r.getMessage().lower() for r in outage_logs)
+    assert not [r for r in outage_logs if r.exc_info], "a traceback was logged during the outage"
     # Lifespan ended: relay and consumer stopped, connection closed, without waiting for
     # stop_timeout (nothing was in flight).
     assert time.monotonic() - stopping < 5
@@ -566,7 +576,8 @@ async def test_component_wires_relay_and_consumers_into_the_app(
     assert bus.consumers == []
     assert await count(admin, outbox) == 0
     async with admin.connect() as conn:
-        assert (await conn.execute(select(effects.c.event_id))).scalars().all() == [env.id]
+        handled = set((await conn.execute(select(effects.c.event_id))).scalars())
+    assert handled == {env.id, accepted_while_away.id}
 
 
 async def _ready(client: httpx.AsyncClient) -> bool:
@@ -732,5 +743,7 @@ def test_only_infrastructure_failures_count_as_transient() -> None:
     wrapped = DBAPIError("INSERT ...", {}, ConnectionRefusedError(111, "refused"))
     assert is_transient(wrapped)
     assert is_transient(asyncpg.AdminShutdownError("terminating connection"))
+    assert is_transient(nats.errors.ConnectionReconnectingError())
     assert not is_transient(RuntimeError("a bug"))
     assert not is_transient(asyncpg.UniqueViolationError("duplicate key"))
+    assert not is_transient(FileNotFoundError(2, "No such file or directory"))

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
 from guichet_kit.db import create_session_factory, ensure_app_role
-from guichet_kit.db.engine import async_url, asyncpg_dsn, create_engine
+from guichet_kit.db.engine import async_url, create_engine
 from guichet_kit.db.migrations import (
     APP_ROLE_ATTRIBUTE,
     URL_ATTRIBUTE,
@@ -71,7 +71,6 @@ async def scratch_database(stack: StackInfo) -> AsyncIterator[TestDatabase]:
 )
 def test_async_url(url: str, expected: str) -> None:
     assert async_url(url) == expected
-    assert asyncpg_dsn(url) == expected.replace("+asyncpg", "")
 
 
 def test_other_drivers_are_refused() -> None:

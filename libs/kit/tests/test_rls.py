@@ -1,7 +1,8 @@
 """Tenant isolation enforced by PostgreSQL itself, proven with raw SQL as the app role.
 
 The schema comes from a real migration run through the kit's helpers
-(kit_migrations/: `run_migrations`, `enable_tenant_rls`, `grant_app_role`).
+(kit_migrations/: `run_migrations`, `enable_tenant_rls`; the app role's grants come from
+`run_migrations`).
 """
 
 from __future__ import annotations

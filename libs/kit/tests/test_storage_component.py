@@ -194,3 +194,21 @@ def test_factory_refuses_bad_configuration(
 def test_factory_builds_without_network(stack: StackInfo) -> None:
     client = build_minio_client(s3_settings_for(stack, "b", s3_endpoint="10.255.255.1:9000"))
     assert isinstance(client, Minio)  # constructing never connects
+
+
+async def test_a_refused_upload_answers_503_with_retry_after_and_one_log_line(
+    stack: StackInfo, s3_bucket: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = _production(stack, s3_bucket, s3_secret_key=SecretStr("wrong-secret-value"))
+    async with running(settings, StorageComponent(settings)) as client:
+        caplog.clear()
+        response = await client.post(
+            "/files/23077", json={"name": "a.txt", "text": "x"}, headers={"Accept-Language": "nl"}
+        )
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "5"
+    assert response.json()["code"] == "storage.unavailable"
+    assert response.json()["detail"].startswith("De bestandsopslag is tijdelijk niet beschikbaar")
+    [line] = [r for r in caplog.records if r.name == "guichet.errors"]
+    assert line.getMessage() == "s3 unavailable: SignatureDoesNotMatch"
+    assert line.exc_info is None

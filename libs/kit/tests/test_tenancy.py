@@ -26,7 +26,7 @@ from guichet_kit.db import (
     validate_tenant_id,
 )
 from guichet_kit.errors import Conflict
-from guichet_kit.logging import current_tenant_id, tenant_id_var
+from guichet_kit.logging import tenant_id_var
 from guichet_kit.settings import KitSettings
 from guichet_testing.database import ServiceDatabase, TestDatabase
 
@@ -85,9 +85,9 @@ async def test_tenant_transaction_commits_on_success(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     async with tenant_transaction(sessions, "55004") as session:
-        assert current_tenant_id() == "55004"
+        assert tenant_id_var.get() == "55004"
         session.add(Note(tenant_id="55004", body="committed"))
-    assert current_tenant_id() is None
+    assert tenant_id_var.get() is None
     assert await count_notes(sessions, "55004", "committed") == 1
     assert await count_notes(sessions, "57064", "committed") == 0
 
@@ -103,7 +103,7 @@ async def test_tenant_transaction_rolls_back_on_error(
 
     with pytest.raises(RuntimeError, match="handler failed"):
         await failing_handler()
-    assert current_tenant_id() is None
+    assert tenant_id_var.get() is None
     assert await count_notes(sessions, "55004", "rolled-back") == 0
 
 
@@ -139,7 +139,7 @@ async def add_note(
 
 @router.post("/notes/{body}/then-fail")
 async def add_note_then_fail(body: str, session: TenantSession) -> None:
-    tenant = current_tenant_id()
+    tenant = tenant_id_var.get()
     assert tenant is not None
     session.add(Note(tenant_id=tenant, body=body))
     await session.flush()

@@ -20,7 +20,6 @@ from routing.demo import (
     Confidentiality,
     DemoDirectory,
     Labels,
-    available_boundaries,
     load_boundary,
     load_demo_directory,
     official_languages,
@@ -30,6 +29,13 @@ LANGUAGES = ("fr", "nl", "de", "en")
 AUTHALIC_RADIUS_M = 6_371_007.2  # sphere with the same surface as the GRS80 ellipsoid
 AREA_TOLERANCE = 0.15
 OVERLAP_TOLERANCE_KM2 = 0.01
+
+
+def available_boundaries() -> tuple[str, ...]:
+    """NIS codes for which a boundary file ships, sorted."""
+    folder = resources.files("routing.demo").joinpath("boundaries")
+    names = (entry.name for entry in folder.iterdir() if entry.name.endswith(".geojson"))
+    return tuple(sorted(name.removesuffix(".geojson") for name in names))
 
 
 def _raw_directory() -> dict[str, Any]:

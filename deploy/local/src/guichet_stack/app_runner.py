@@ -179,4 +179,10 @@ def summary(stack: Stack, services: Sequence[Service]) -> str:
     if logins:
         lines += ["", f"Demo logins ({users_file.relative_to(cfg.repo)}):"]
         lines += [f"  {u.username:<22} {u.password:<16} {u.description}" for u in logins]
+        lines += [
+            "",
+            "Log in on any /docs with Authorize (client guichet-swagger); a script's token:",
+            "  uv run python -m guichet_stack token --user <demo login>"
+            + ("" if cfg.profile == "dev" else f" --profile {cfg.profile}"),
+        ]
     return "\n".join(lines) + "\n"

@@ -1,4 +1,5 @@
-"""python -m guichet_stack {up,down,status,env,wipe,lint,test,run} [--profile P] [--port-base N]"""
+"""python -m guichet_stack {up,down,status,env,wipe,lint,test,run,token} [--profile P]
+[--port-base N]"""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from guichet_stack.paths import repo_root, venv_tool
 from guichet_stack.ports import SERVICE_NAMES
 from guichet_stack.procs import is_running
 from guichet_stack.testrun import INTERRUPTED, run_tests
+from guichet_stack.token import DEFAULT_SCOPE, demo_token
 
 EXIT_STOPPED = 3
 
@@ -38,6 +40,11 @@ def build_parser() -> argparse.ArgumentParser:
         cmd.add_argument("--port-base", type=int, help="first port of the 200-port block")
         if name == "up":
             cmd.add_argument("--without", action="append", choices=COMPONENT_NAMES, default=[])
+    token = sub.add_parser("token", help="print an access token of a demo user (for curl)")
+    token.add_argument("--user", required=True, help="a demo user, e.g. staff.soignies")
+    token.add_argument("--scope", default=DEFAULT_SCOPE, help=f"default: {DEFAULT_SCOPE}")
+    token.add_argument("--profile", default="dev", help="dev (default), test, or any name")
+    token.add_argument("--port-base", type=int, help="first port of the 200-port block")
     sub.add_parser("lint", help="ruff check, ruff format --check, mypy")
     test = sub.add_parser("test", help="lint, then pytest on a throwaway stack (make test)")
     test.add_argument("--no-lint", action="store_true", help="skip the static checks")
@@ -92,6 +99,9 @@ def dispatch(args: argparse.Namespace, passthrough: list[str]) -> int:
         return 0
     if args.command == "run":
         return asyncio.run(run_platform(Stack.open(cfg)))
+    if args.command == "token":
+        print(demo_token(cfg, args.user, scope=args.scope))
+        return 0
     raise AssertionError(args.command)
 
 

@@ -54,6 +54,8 @@ class KitSettings(BaseSettings):
     oidc_issuers: list[str] = Field(default_factory=list)
     oidc_audience: str = "urn:guichet:api"
     oidc_algorithms: list[str] = Field(default_factory=lambda: ["RS256", "ES256", "PS256"])
+    # Public client the Swagger UI (/docs) logs in with at the first issuer (code + PKCE).
+    oidc_docs_client_id: str = "guichet-swagger"
 
     # Key for hashing national register numbers (never stored in clear).
     nrn_hash_key: SecretStr = SecretStr(f"{DEV_SECRET_MARKER}-nrn-key")

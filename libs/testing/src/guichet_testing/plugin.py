@@ -6,4 +6,5 @@ pytest_plugins = [
     "guichet_testing.database",
     "guichet_testing.s3",
     "guichet_testing.oidc",
+    "guichet_testing.proxy",
 ]

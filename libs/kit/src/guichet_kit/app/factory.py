@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 
 from guichet_kit.app.components import Component
+from guichet_kit.app.docs_login import offer_realm_login, swagger_ui_oauth
 from guichet_kit.app.health import router as health_router
 from guichet_kit.app.lifespan import run_components
 from guichet_kit.errors import install_error_handlers
@@ -32,7 +33,8 @@ def build_app(
     access_log_level: int = logging.INFO,
 ) -> FastAPI:
     """A FastAPI app with JSON logging, correlation ids, problem+json errors, /healthz,
-    /readyz, OpenAPI at /openapi.json and /docs, and `components` started in its lifespan.
+    /readyz, OpenAPI at /openapi.json and /docs (whose *Authorize* logs in at the realm:
+    `guichet_kit.app.docs_login`), and `components` started in its lifespan.
 
     `max_body_size` is the app-wide request body limit (1 MiB); routes taking uploads raise it
     for themselves (FastAPI's per-route/per-router ``max_body_size``).
@@ -54,6 +56,7 @@ def build_app(
         openapi_url="/openapi.json",
         docs_url="/docs",
         redoc_url=None,
+        swagger_ui_init_oauth=swagger_ui_oauth(settings),
         max_body_size=max_body_size,
         # Guichet exports no OpenTelemetry (logs carry correlation ids): off, FastAPI would
         # look up three global providers in the environment on every request.
@@ -64,6 +67,7 @@ def build_app(
     app.state.default_language = default_language
     app.state.readiness_timeout = readiness_timeout
     app.state.shutting_down = False
+    offer_realm_login(app, settings)
     install_error_handlers(app)
     app.add_middleware(RequestContextMiddleware, access_log_level=access_log_level)
     app.include_router(health_router)

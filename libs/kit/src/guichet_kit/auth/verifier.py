@@ -67,10 +67,6 @@ class TokenVerifier:
             nrn_hash_key=settings.nrn_hash_key.get_secret_value().encode(),
         )
 
-    @property
-    def issuers(self) -> tuple[str, ...]:
-        return tuple(self._keys)
-
     async def verify(self, token: str) -> dict[str, Any]:
         """The verified claims of `token`; raises InvalidToken / ExpiredToken."""
         try:

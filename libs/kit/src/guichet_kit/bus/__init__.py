@@ -31,7 +31,6 @@ from guichet_kit.bus.platform_streams import (
     CASES_STREAM,
     DIRECTORY_STREAM,
     INTAKE_STREAM,
-    PLATFORM_STREAMS,
     ROUTING_STREAM,
 )
 from guichet_kit.bus.relay import OutboxRelay, RelayStats
@@ -51,7 +50,6 @@ __all__ = [
     "DL_HEADER_PREFIX",
     "INTAKE_STREAM",
     "MAX_EVENT_BYTES",
-    "PLATFORM_STREAMS",
     "ROUTING_STREAM",
     "BatchHandler",
     "BusComponent",

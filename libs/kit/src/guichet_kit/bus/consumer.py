@@ -27,14 +27,12 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from uuid import UUID
 
-import asyncpg
 import nats.errors
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from pydantic import ValidationError
 from sqlalchemy import Table
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from guichet_contracts.envelope import Envelope
@@ -43,6 +41,7 @@ from guichet_kit.bus.deadletter import DeadLetter, publish_dead_letter
 from guichet_kit.bus.inbox import claim, claim_many
 from guichet_kit.bus.subjects import StreamSpec, deadletter_subject
 from guichet_kit.db.tenancy import set_tenant, tenant_transaction
+from guichet_kit.errors.unavailable import unavailable_dependency
 from guichet_kit.logging.context import correlation_id_var, tenant_id_var
 
 logger = logging.getLogger(__name__)
@@ -116,31 +115,10 @@ class ConsumerSpec:
         return self.backoff[min(delivered, len(self.backoff)) - 1]
 
 
-_TRANSIENT = (
-    OSError,  # refused, reset, timed out
-    asyncpg.PostgresConnectionError,  # lost or never made
-    asyncpg.CannotConnectNowError,  # starting up
-    asyncpg.AdminShutdownError,  # restarting
-    asyncpg.CrashShutdownError,
-)
-
-
 def is_transient(exc: BaseException) -> bool:
     """The database or the network failed, not the event (a refused or lost connection,
     a PostgreSQL restart): worth retrying without end, never worth a dead letter."""
-    seen: BaseException | None = exc
-    for _ in range(5):  # SQLAlchemy wraps the driver's error: look down the chain
-        if seen is None:
-            return False
-        if isinstance(seen, _TRANSIENT):
-            return True
-        if isinstance(seen, DBAPIError):
-            if seen.connection_invalidated:
-                return True
-            seen = seen.orig
-            continue
-        seen = seen.__cause__ or seen.__context__
-    return False
+    return unavailable_dependency(exc) is not None
 
 
 def parse_envelope(msg: Msg) -> Envelope:

@@ -16,5 +16,3 @@ DIRECTORY_STREAM = StreamSpec.for_aggregates(
 )
 ROUTING_STREAM = StreamSpec.for_aggregates("ROUTING", ["routing"])
 CASES_STREAM = StreamSpec.for_aggregates("CASES", ["case"])
-
-PLATFORM_STREAMS = (INTAKE_STREAM, DIRECTORY_STREAM, ROUTING_STREAM, CASES_STREAM)

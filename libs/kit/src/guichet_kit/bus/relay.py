@@ -35,6 +35,7 @@ from guichet_kit.bus.backoff import backoff_delay
 from guichet_kit.bus.outbox import QueuedEvent
 from guichet_kit.db.driver import pooled_driver_connection
 from guichet_kit.db.identifiers import checked_identifier
+from guichet_kit.errors.unavailable import unavailable_dependency
 
 logger = logging.getLogger(__name__)
 
@@ -172,8 +173,13 @@ class OutboxRelay:
                     full = claimed == self._batch_size and all_ok
                     next_poll = 0.0 if full else time.monotonic() + self._poll_interval
                 failures = 0
-            except Exception:
-                logger.exception("outbox relay batch failed")
+            except Exception as exc:
+                dependency = unavailable_dependency(exc)
+                if dependency is None:
+                    logger.exception("outbox relay batch failed")
+                else:  # an outage: one line per retry, not a traceback
+                    logger.warning("outbox relay waits for the %s: %s: %s", dependency,
+                                   type(exc).__name__, exc)  # fmt: skip
                 failures += 1
                 await self._pause(self._retry_delay(failures))
                 continue

@@ -20,11 +20,6 @@ def async_url(url: str) -> str:
     raise ValueError("database URL must start with postgresql:// or postgresql+asyncpg://")
 
 
-def asyncpg_dsn(url: str) -> str:
-    """libpq-style DSN for asyncpg.connect()."""
-    return "postgresql://" + async_url(url).removeprefix("postgresql+asyncpg://")
-
-
 def server_settings(schema: str, application_name: str) -> dict[str, str]:
     # jit off: PostgreSQL's JIT adds up to 350 ms to PostGIS aggregates for no gain here.
     return {

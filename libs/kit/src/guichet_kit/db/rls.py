@@ -81,8 +81,3 @@ def enable_tenant_rls(table: str, schema: str) -> None:
 def disable_tenant_rls(table: str, schema: str) -> None:
     for statement in disable_tenant_rls_sql(table, schema):
         op.execute(statement)
-
-
-def grant_app_role(schema: str, role: str) -> None:
-    for statement in grant_app_role_sql(schema, role):
-        op.execute(statement)

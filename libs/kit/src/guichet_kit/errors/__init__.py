@@ -21,6 +21,12 @@ from guichet_kit.errors.problem import (
     internal_error_response,
     problem_response,
 )
+from guichet_kit.errors.unavailable import (
+    DependencyUnavailable,
+    log_outage,
+    outage_error,
+    unavailable_dependency,
+)
 
 register_kit_messages()
 
@@ -29,6 +35,7 @@ __all__ = [
     "PROBLEM_TYPE_BASE",
     "BadRequest",
     "Conflict",
+    "DependencyUnavailable",
     "Forbidden",
     "GuichetError",
     "NotFound",
@@ -40,5 +47,8 @@ __all__ = [
     "UnsupportedMediaType",
     "install_error_handlers",
     "internal_error_response",
+    "log_outage",
+    "outage_error",
     "problem_response",
+    "unavailable_dependency",
 ]

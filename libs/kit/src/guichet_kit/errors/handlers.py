@@ -11,6 +11,8 @@ Decisions (documented for API clients):
 - a body over the size limit → 413 problem when the limit is hit while reading; when the
   Content-Length already announces too much, Starlette's limiter (outside our handlers)
   answers a plain-text 413 before any handler runs;
+- a dependency away (PostgreSQL restarting, NATS reconnecting: `unavailable_dependency`) →
+  503 ``service.dependency_unavailable`` with ``Retry-After``, logged in one line;
 - anything else → 500 ``server.internal_error``, logged with its traceback, nothing leaked.
 """
 
@@ -27,7 +29,13 @@ from starlette.responses import Response
 
 from guichet_kit.errors.exceptions import GuichetError
 from guichet_kit.errors.messages import STATUS_DETAIL_KEYS
-from guichet_kit.errors.problem import internal_error_response, problem_response, status_title
+from guichet_kit.errors.problem import (
+    ProblemResponse,
+    internal_error_response,
+    problem_response,
+    status_title,
+)
+from guichet_kit.errors.unavailable import DependencyUnavailable, log_outage, outage_error
 from guichet_kit.errors.validation import field_errors, is_unparsed_body
 from guichet_kit.i18n import localized, request_language, translate
 
@@ -48,8 +56,14 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 async def _guichet_error(request: Request, exc: GuichetError) -> Response:
-    if exc.status >= 500:
+    if isinstance(exc, DependencyUnavailable):
+        log_outage(exc)
+    elif exc.status >= 500:
         logger.error("request failed: %s", exc, exc_info=exc)
+    return error_response(request, exc)
+
+
+def error_response(request: Request, exc: GuichetError) -> ProblemResponse:
     lang = request_language(request)
     return problem_response(
         request,
@@ -117,6 +131,16 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> Response
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> Response:
+    return unexpected_error_response(request, exc)
+
+
+def unexpected_error_response(request: Request, exc: Exception) -> ProblemResponse:
+    """503 when a dependency is away (logged in one line), else 500 logged with the
+    traceback."""
+    outage = outage_error(exc)
+    if outage is not None:
+        log_outage(outage)
+        return error_response(request, outage)
     logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return internal_error_response(request)
 

@@ -234,6 +234,17 @@ DETAILS: Catalog = {
         "nl": "De dienst is tijdelijk niet beschikbaar. Probeer het later opnieuw.",
         "de": "Der Dienst ist vorübergehend nicht verfügbar. Bitte versuchen Sie es später erneut.",
     },
+    "error.dependency_unavailable": {
+        "en": "The service is briefly unavailable. Please try again in {seconds} seconds.",
+        "fr": (
+            "Le service est momentanément indisponible. Veuillez réessayer dans {seconds} secondes."
+        ),
+        "nl": "De dienst is even niet beschikbaar. Probeer het over {seconds} seconden opnieuw.",
+        "de": (
+            "Der Dienst ist kurzzeitig nicht verfügbar. Bitte versuchen Sie es in {seconds} "
+            "Sekunden erneut."
+        ),
+    },
     "error.not_ready": {
         "en": "The service is not ready: {dependencies}.",
         "fr": f"Le service n'est pas prêt{_NBSP}: {{dependencies}}.",

@@ -3,7 +3,6 @@
 from guichet_kit.logging.context import (
     correlation_id_var,
     current_correlation_id,
-    current_tenant_id,
     is_valid_correlation_id,
     new_correlation_id,
     tenant_id_var,
@@ -20,7 +19,6 @@ __all__ = [
     "configure_logging",
     "correlation_id_var",
     "current_correlation_id",
-    "current_tenant_id",
     "is_valid_correlation_id",
     "new_correlation_id",
     "tenant_id_var",

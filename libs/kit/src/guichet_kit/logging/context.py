@@ -29,7 +29,3 @@ def is_valid_correlation_id(value: str) -> bool:
 
 def current_correlation_id() -> str | None:
     return correlation_id_var.get()
-
-
-def current_tenant_id() -> str | None:
-    return tenant_id_var.get()

@@ -3,8 +3,10 @@
 - correlation id: taken from ``X-Correlation-ID`` when it is safe (bounded length, safe
   charset), otherwise generated; stored in `correlation_id_var` and echoed in the response;
 - one access log line per request (method, path, status, duration_ms), probes at DEBUG;
-- an unexpected exception becomes a 500 problem document here, inside the request's context,
-  so the error log line and the response both carry the correlation id.
+- an unexpected exception becomes a problem document here, inside the request's context, so
+  the error log line and the response both carry the correlation id: a 500 logged with its
+  traceback, or a 503 with ``Retry-After`` logged in one line when a dependency is away
+  (`guichet_kit.errors.unavailable`).
 
 Pure ASGI rather than BaseHTTPMiddleware: no extra task per request, and context variables set
 by dependencies (e.g. the tenant) stay visible here.
@@ -31,7 +33,6 @@ from guichet_kit.logging.setup import ACCESS_LOGGER
 CORRELATION_HEADER = "X-Correlation-ID"
 DEFAULT_QUIET_PATHS = ("/healthz", "/readyz")
 
-_error_logger = logging.getLogger("guichet.errors")
 _access_logger = logging.getLogger(ACCESS_LOGGER)
 
 
@@ -73,15 +74,13 @@ class RequestContextMiddleware:
         except Exception as exc:
             if _is_body_limit_signal(exc):
                 raise
-            _error_logger.error(
-                "unhandled error on %s %s", scope["method"], scope["path"], exc_info=exc
-            )
+            # Imported here: guichet_kit.errors imports this package for the context variables.
+            from guichet_kit.errors.handlers import unexpected_error_response
+
+            response = unexpected_error_response(Request(scope), exc)
             if response_started:
                 raise  # too late for a clean answer: let the server abort the connection
-            # Imported here: guichet_kit.errors imports this package for the context variables.
-            from guichet_kit.errors.problem import internal_error_response
-
-            await internal_error_response(Request(scope))(scope, receive, send_with_id)
+            await response(scope, receive, send_with_id)
         finally:
             self._log_access(scope, status, started)
             tenant_id_var.reset(tenant_token)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from guichet_kit.errors import BadRequest, NotFound, PayloadTooLarge, ServiceUnavailable
+from guichet_kit.errors import BadRequest, DependencyUnavailable, NotFound, PayloadTooLarge
 from guichet_kit.i18n import register_messages
 
 _NBSP = "\u00a0"
@@ -38,14 +38,15 @@ class ObjectNotFound(NotFound):
         self.key = key
 
 
-class StorageUnavailable(ServiceUnavailable):
-    """The object store failed or refused us (network, credentials, missing bucket). The S3
-    error code, if any, is kept for logs; it never reaches the client."""
+class StorageUnavailable(DependencyUnavailable):
+    """The object store failed or refused us (network, credentials, missing bucket): 503
+    with Retry-After, logged in one line. The S3 error code, if any, is kept for logs; it
+    never reaches the client."""
 
     code = "storage.unavailable"
 
     def __init__(self, s3_code: str | None = None) -> None:
-        super().__init__()
+        super().__init__("s3", cause=s3_code or "")
         self.s3_code = s3_code
 
     def __str__(self) -> str:

@@ -21,7 +21,15 @@ from fastapi.responses import Response
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from guichet_kit.errors import BadRequest, GuichetError, NotFound, UnsupportedMediaType
+from guichet_kit.errors import (
+    BadRequest,
+    DependencyUnavailable,
+    GuichetError,
+    NotFound,
+    UnsupportedMediaType,
+    log_outage,
+    outage_error,
+)
 from guichet_kit.i18n import Catalog, localized, register_messages, request_language, translate
 from intake.open311.render import Format, parse_format, render
 
@@ -193,7 +201,9 @@ def error_response(
 
 
 def _guichet_error(request: Request, exc: GuichetError) -> Response:
-    if exc.status >= 500:
+    if isinstance(exc, DependencyUnavailable):
+        log_outage(exc)
+    elif exc.status >= 500:
         logger.error("open311 request failed: %s", exc, exc_info=exc)
     lang = request_language(request)
     description = exc.detail(lang)
@@ -255,5 +265,10 @@ class Open311Route(APIRoute):
                 return _validation_error(request, exc)
             except StarletteHTTPException as exc:
                 return _http_error(request, exc)
+            except Exception as exc:
+                outage = outage_error(exc)
+                if outage is None:
+                    raise
+                return _guichet_error(request, outage)
 
         return handle

@@ -32,7 +32,6 @@ __all__ = [
     "Question",
     "QuestionOption",
     "SubCategory",
-    "available_boundaries",
     "load_boundary",
     "load_demo_directory",
     "official_languages",
@@ -213,13 +212,6 @@ def load_demo_directory() -> DemoDirectory:
     """Parse and validate ``directory.json`` (cached; the models are immutable)."""
     text = resources.files(__name__).joinpath("directory.json").read_text(encoding="utf-8")
     return DemoDirectory.model_validate_json(text)
-
-
-def available_boundaries() -> tuple[str, ...]:
-    """NIS codes for which a boundary file ships, sorted."""
-    folder = resources.files(__name__).joinpath("boundaries")
-    names = (entry.name for entry in folder.iterdir() if entry.name.endswith(".geojson"))
-    return tuple(sorted(name.removesuffix(".geojson") for name in names))
 
 
 def load_boundary(nis: str) -> dict[str, Any]:

@@ -11,7 +11,6 @@ the tenant (`guichet_kit.db.tenant_transaction` / `set_tenant`); RLS rejects oth
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, cast
@@ -141,26 +140,6 @@ async def category_ids(session: AsyncSession) -> dict[str, UUID]:
     """Code → id of the bound tenant's categories."""
     result = await session.execute(select(Category.code, Category.id))
     return dict(result.all())
-
-
-async def find_municipality_at(session: AsyncSession, lon: float, lat: float) -> str | None:
-    """NIS code of the hosted municipality whose boundary covers the WGS84 point, or None.
-
-    Works without a bound tenant (municipality is not tenant data). A point exactly on a
-    border shared by two towns is covered by both: the lower NIS code wins, so the answer is
-    deterministic.
-    """
-    if not (math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90):
-        raise ValueError(f"not a WGS84 position: lon={lon!r} lat={lat!r}")
-    point = func.ST_SetSRID(func.ST_MakePoint(lon, lat), WGS84)
-    statement = (
-        select(Municipality.nis)
-        .where(func.ST_Covers(Municipality.boundary, point))
-        .order_by(Municipality.nis)
-        .limit(1)
-    )
-    nis: str | None = await session.scalar(statement)
-    return nis
 
 
 async def _upsert_many(
