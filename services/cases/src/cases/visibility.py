@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from guichet_contracts.roles import Action, Resource, roles_for
 from guichet_contracts.values import Confidentiality
 from guichet_kit.auth import Principal
 
-CONFIDENTIAL_READERS = frozenset({"security_officer", "mayor"})
+CONFIDENTIAL_READERS = roles_for(Resource.CONFIDENTIAL_CASES, Action.READ)
 
 
 class HasConfidentiality(Protocol):

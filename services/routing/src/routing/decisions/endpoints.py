@@ -9,7 +9,8 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from guichet_contracts.values import Confidentiality, Priority
-from routing.access import NisPath, StaffSession
+from guichet_kit.auth import NisPath
+from routing.access import DecisionsReader
 from routing.errors import DecisionNotFound
 from routing.router.repository import decision_for
 
@@ -40,7 +41,7 @@ class DecisionView(BaseModel):
 
 
 @router.get("/{report_id}", summary="The routing decision for a report, and why it was taken")
-async def get_decision(nis: NisPath, report_id: UUID, session: StaffSession) -> DecisionView:
+async def get_decision(nis: NisPath, report_id: UUID, session: DecisionsReader) -> DecisionView:
     decision = await decision_for(session, report_id)
     if decision is None:
         raise DecisionNotFound(report_id=str(report_id))

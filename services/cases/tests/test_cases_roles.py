@@ -1,0 +1,153 @@
+"""Every cell of the roles matrix that cases serves (docs/roles.md), with a real token of a
+demo user holding each role: one endpoint per (resource, action) answers 2xx to the roles
+granted, 403 to the town's other members, 404 to everyone outside the town — and to the town's
+members who may not know a hidden resource exists (confidential cases)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from cases.main import create_app
+from cases.settings import Settings
+from guichet_contracts.envelope import Envelope
+from guichet_contracts.roles import Action, Resource, Role
+from guichet_contracts.values import Confidentiality
+from guichet_testing.apps import serve
+from guichet_testing.oidc import TokenFactory
+from guichet_testing.roles import LEEUW, OUTSIDER, USER_OF_ROLE, cells, expected_status
+
+BASE = f"/v1/municipalities/{LEEUW}"
+
+
+@dataclass(frozen=True)
+class Cases:
+    public: str
+    confidential: str
+
+
+Probe = Callable[[httpx.AsyncClient, Cases, dict[str, str]], Awaitable[httpx.Response]]
+PDF = {"file": ("note.pdf", b"%PDF-1.4 roles", "application/pdf")}
+
+PROBES: dict[tuple[Resource, Action], Probe] = {
+    (Resource.CASES, Action.READ): lambda http, c, h: http.get(
+        f"{BASE}/cases/{c.public}", headers=h
+    ),
+    (Resource.CONFIDENTIAL_CASES, Action.READ): lambda http, c, h: http.get(
+        f"{BASE}/cases/{c.confidential}", headers=h
+    ),
+    (Resource.CASE_WORKFLOW, Action.WRITE): lambda http, c, h: http.post(
+        f"{BASE}/cases/{c.public}/assignment", json={"department": "roads"}, headers=h
+    ),
+    (Resource.CASE_NOTES, Action.WRITE): lambda http, c, h: http.post(
+        f"{BASE}/cases/{c.public}/notes",
+        json={"text": "roles matrix", "visibility": "internal"},
+        headers=h,
+    ),
+    (Resource.ATTACHMENTS, Action.READ): lambda http, c, h: http.get(
+        f"{BASE}/cases/{c.public}/attachments", headers=h
+    ),
+    (Resource.ATTACHMENTS, Action.WRITE): lambda http, c, h: http.post(
+        f"{BASE}/cases/{c.public}/attachments",
+        data={"visibility": "internal"},
+        files=PDF,
+        headers=h,
+    ),
+    (Resource.CANNED_RESPONSES, Action.READ): lambda http, c, h: http.get(
+        f"{BASE}/canned-responses", headers=h
+    ),
+    (Resource.CANNED_RESPONSES, Action.WRITE): lambda http, c, h: http.put(
+        f"{BASE}/canned-responses/roles_matrix/nl",
+        json={"title": "Rollen", "body": "Bedankt."},
+        headers=h,
+    ),
+    (Resource.CASE_SETTINGS, Action.READ): lambda http, c, h: http.get(
+        f"{BASE}/case-settings", headers=h
+    ),
+    (Resource.CASE_SETTINGS, Action.WRITE): lambda http, c, h: http.put(
+        f"{BASE}/case-settings", json={"show_staff_names": False}, headers=h
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+async def client(
+    cases_settings: Callable[..., Settings], demo_towns: dict[str, str]
+) -> AsyncIterator[httpx.AsyncClient]:
+    async with serve(create_app(cases_settings())) as http:
+        yield http
+
+
+@pytest.fixture(scope="module")
+async def cases(
+    apply_event: Callable[[Envelope], Awaitable[None]],
+    make_decision: Callable[..., Envelope],
+    admin_engine: AsyncEngine,
+    demo_towns: dict[str, str],
+) -> Cases:
+    numbers: dict[Confidentiality, str] = {}
+    kinds = ((Confidentiality.PUBLIC, "pothole"), (Confidentiality.CONFIDENTIAL, "security"))
+    for level, category in kinds:
+        envelope = make_decision(LEEUW, category=category, confidentiality=level)
+        await apply_event(envelope)
+        async with admin_engine.connect() as conn:
+            numbers[level] = str(
+                await conn.scalar(
+                    text("SELECT number FROM cases.case WHERE report_id = :r"),
+                    {"r": envelope.data["report"]["report_id"]},
+                )
+            )
+    return Cases(
+        public=numbers[Confidentiality.PUBLIC], confidential=numbers[Confidentiality.CONFIDENTIAL]
+    )
+
+
+def test_every_cell_of_cases_has_a_probe() -> None:
+    assert set(PROBES) == set(cells("cases"))
+
+
+@pytest.mark.parametrize(("resource", "action"), cells("cases"))
+async def test_each_role_gets_what_the_matrix_says(
+    client: httpx.AsyncClient,
+    tokens: TokenFactory,
+    cases: Cases,
+    resource: Resource,
+    action: Action,
+) -> None:
+    probe = PROBES[(resource, action)]
+    got: dict[str, Any] = {}
+    want: dict[str, Any] = {}
+    for role, user in USER_OF_ROLE.items():
+        response = await probe(client, cases, (await tokens(user)).bearer)
+        got[role] = 200 if response.is_success else response.status_code
+        want[role] = expected_status(resource, action, role)
+    outsider = await probe(client, cases, (await tokens(OUTSIDER)).bearer)
+    got["another town"], want["another town"] = outsider.status_code, 404
+    assert got == want
+
+
+async def test_the_mayor_reads_every_case_and_handles_none(
+    client: httpx.AsyncClient, tokens: TokenFactory, cases: Cases
+) -> None:
+    """The mayor reads confidential cases and handles none: no note, no transition, no
+    assignment, nothing changed."""
+    mayor = (await tokens(USER_OF_ROLE[Role.MAYOR])).bearer
+    secret = f"{BASE}/cases/{cases.confidential}"
+    assert (await client.get(secret, headers=mayor)).status_code == 200
+    for path, body in [
+        ("notes", {"text": "from the mayor", "visibility": "internal"}),
+        ("transitions", {"to": "acknowledged"}),
+        ("assignment", {"department": "safety"}),
+    ]:
+        response = await client.post(f"{secret}/{path}", json=body, headers=mayor)
+        assert response.status_code == 403, response.text
+        assert response.json()["code"] == "auth.role_required"
+    detail = (await client.get(secret, headers=mayor)).json()
+    assert detail["status"] == "new"
+    assert detail["notes"] == []

@@ -1,0 +1,128 @@
+"""Every cell of the roles matrix that routing serves (docs/roles.md), with a real token of a
+demo user holding each role: one endpoint per (resource, action) answers 2xx to the roles
+granted, 403 to the town's other members, 404 to everyone outside the town; the operator is
+admitted platform-wide where it is granted, and nowhere else."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+import httpx
+import pytest
+
+from guichet_contracts.ids import uuid7
+from guichet_contracts.roles import Action, Resource, Role
+from guichet_kit.db import tenant_transaction
+from guichet_testing.oidc import TokenFactory
+from guichet_testing.roles import LEEUW, OUTSIDER, USER_OF_ROLE, cells, expected_status
+from routing.demo import load_boundary, load_demo_directory
+from routing.models import Decision
+
+BASE = f"/v1/municipalities/{LEEUW}"
+Probe = Callable[[httpx.AsyncClient, UUID, dict[str, str]], Awaitable[httpx.Response]]
+
+
+def labels(text: str) -> dict[str, str]:
+    return {"fr": text, "nl": text, "de": text, "en": text}
+
+
+def leeuw_as_hosted() -> dict[str, Any]:
+    town = load_demo_directory().municipality(LEEUW)
+    return {
+        "names": town.names.model_dump(),
+        "languages": list(town.languages),
+        "case_prefix": town.case_prefix,
+        "boundary": load_boundary(LEEUW),
+    }
+
+
+PROBES: dict[tuple[Resource, Action], Probe] = {
+    (Resource.DIRECTORY, Action.READ): lambda http, r, h: http.get(f"{BASE}/directory", headers=h),
+    (Resource.DIRECTORY, Action.WRITE): lambda http, r, h: http.put(
+        f"{BASE}/departments/ROLES",
+        json={"labels": labels("Roles"), "kind": "municipal"},
+        headers=h,
+    ),
+    (Resource.ROUTING_RULES, Action.READ): lambda http, r, h: http.get(f"{BASE}/rules", headers=h),
+    (Resource.ROUTING_RULES, Action.WRITE): lambda http, r, h: http.put(
+        f"{BASE}/rules", json={"rules": []}, headers=h
+    ),
+    (Resource.ROUTING_DECISIONS, Action.READ): lambda http, r, h: http.get(
+        f"{BASE}/decisions/{r}", headers=h
+    ),
+    (Resource.MUNICIPALITIES, Action.WRITE): lambda http, r, h: http.put(
+        BASE, json=leeuw_as_hosted(), headers=h
+    ),
+    (Resource.BOUNDARIES, Action.WRITE): lambda http, r, h: http.put(
+        f"{BASE}/boundary", json=load_boundary(LEEUW), headers=h
+    ),
+}
+
+
+@pytest.fixture
+async def client(run_routing: Any, fresh_routing: Any) -> AsyncIterator[httpx.AsyncClient]:
+    async with run_routing(fresh_routing.service) as http:
+        yield http
+
+
+@pytest.fixture(scope="module")
+async def decided_report(fresh_routing: Any) -> UUID:
+    report_id = uuid7()
+    async with tenant_transaction(fresh_routing.sessions, LEEUW) as session:
+        session.add(
+            Decision(
+                tenant_id=LEEUW,
+                report_id=report_id,
+                tracking_number="ROLE-MATR-IX00",
+                category_code="pothole",
+                decided_at=datetime.now(UTC),
+                outcome="new_case",
+                departments=["ROADS"],
+                priority="normal",
+                confidentiality="public",
+                sla_business_days=5,
+                rule_name="defaults",
+                explanation="category defaults",
+                trace=[],
+                event_id=uuid7(),
+            )
+        )
+    return report_id
+
+
+def test_every_cell_of_routing_has_a_probe() -> None:
+    assert set(PROBES) == set(cells("routing"))
+
+
+@pytest.mark.parametrize(("resource", "action"), cells("routing"))
+async def test_each_role_gets_what_the_matrix_says(
+    client: httpx.AsyncClient,
+    tokens: TokenFactory,
+    decided_report: UUID,
+    resource: Resource,
+    action: Action,
+) -> None:
+    probe = PROBES[(resource, action)]
+    got: dict[str, Any] = {}
+    want: dict[str, Any] = {}
+    for role, user in USER_OF_ROLE.items():
+        response = await probe(client, decided_report, (await tokens(user)).bearer)
+        got[role] = 200 if response.is_success else response.status_code
+        want[role] = expected_status(resource, action, role)
+    outsider = await probe(client, decided_report, (await tokens(OUTSIDER)).bearer)
+    got["another town"], want["another town"] = outsider.status_code, 404
+    assert got == want
+
+
+async def test_a_coordinator_reads_the_towns_departments(
+    client: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    """To dispatch a case a coordinator needs the department codes (and an unknown one is
+    answered with the valid ones)."""
+    coordinator = (await tokens(USER_OF_ROLE[Role.COORDINATOR])).bearer
+    response = await client.get(f"{BASE}/directory", headers=coordinator)
+    assert response.status_code == 200, response.text
+    assert "WORKS" in {department["code"] for department in response.json()["departments"]}
