@@ -4,8 +4,12 @@ Sint-Pieters-Leeuw (or none) holding each role, and the status a call of one cel
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
+
+import httpx
 
 from guichet_contracts.roles import MATRIX, PLATFORM_ROLES, Action, Resource, Role
+from guichet_testing.oidc import TokenFactory
 
 LEEUW = "23077"
 USER_OF_ROLE: Mapping[Role, str] = {
@@ -41,3 +45,22 @@ def expected_status(resource: Resource, action: Action, role: Role) -> int:
         return 200
     member = role not in PLATFORM_ROLES and role is not Role.CITIZEN
     return 403 if member and not grant.hidden else 404
+
+
+async def statuses_of_cell(
+    client: httpx.AsyncClient,
+    request: tuple[str, str, Mapping[str, Any]],
+    tokens: TokenFactory,
+    cell: tuple[Resource, Action],
+) -> tuple[dict[str, int], dict[str, int]]:
+    """(got, want): the status the request (method, url, httpx options) gets with a token of
+    each role (any 2xx as 200) and of another town, and what the matrix says it must get."""
+    method, url, options = request
+    got: dict[str, int] = {}
+    want: dict[str, int] = {}
+    for who, user in [*USER_OF_ROLE.items(), ("another town", OUTSIDER)]:
+        headers = (await tokens(user)).bearer
+        response = await client.request(method, url, headers=headers, **options)
+        got[who] = 200 if response.is_success else response.status_code
+        want[who] = expected_status(*cell, who) if isinstance(who, Role) else 404
+    return got, want

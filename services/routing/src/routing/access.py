@@ -6,7 +6,7 @@ operator's, platform-wide."""
 
 # No `from __future__ import annotations`: FastAPI resolves the closure's annotations.
 from collections.abc import Awaitable, Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,24 +24,14 @@ def admitted_session(resource: Resource, action: Action) -> Callable[..., Awaita
     return session
 
 
-DirectoryReader = Annotated[
-    AsyncSession, Depends(admitted_session(Resource.DIRECTORY, Action.READ))
-]
-DirectoryWriter = Annotated[
-    AsyncSession, Depends(admitted_session(Resource.DIRECTORY, Action.WRITE))
-]
-RulesReader = Annotated[
-    AsyncSession, Depends(admitted_session(Resource.ROUTING_RULES, Action.READ))
-]
-RulesWriter = Annotated[
-    AsyncSession, Depends(admitted_session(Resource.ROUTING_RULES, Action.WRITE))
-]
-DecisionsReader = Annotated[
-    AsyncSession, Depends(admitted_session(Resource.ROUTING_DECISIONS, Action.READ))
-]
-MunicipalitiesWriter = Annotated[
-    AsyncSession, Depends(admitted_session(Resource.MUNICIPALITIES, Action.WRITE))
-]
-BoundariesWriter = Annotated[
-    AsyncSession, Depends(admitted_session(Resource.BOUNDARIES, Action.WRITE))
-]
+def _session(resource: Resource, action: Action) -> Any:
+    return Depends(admitted_session(resource, action))
+
+
+DirectoryReader = Annotated[AsyncSession, _session(Resource.DIRECTORY, Action.READ)]
+DirectoryWriter = Annotated[AsyncSession, _session(Resource.DIRECTORY, Action.WRITE)]
+RulesReader = Annotated[AsyncSession, _session(Resource.ROUTING_RULES, Action.READ)]
+RulesWriter = Annotated[AsyncSession, _session(Resource.ROUTING_RULES, Action.WRITE)]
+DecisionsReader = Annotated[AsyncSession, _session(Resource.ROUTING_DECISIONS, Action.READ)]
+MunicipalitiesWriter = Annotated[AsyncSession, _session(Resource.MUNICIPALITIES, Action.WRITE)]
+BoundariesWriter = Annotated[AsyncSession, _session(Resource.BOUNDARIES, Action.WRITE)]
