@@ -58,8 +58,7 @@ async def client(run_routing: Any, fresh_routing: Any) -> AsyncIterator[httpx.As
         yield http
 
 
-@pytest.fixture(scope="module")
-async def decided_report(fresh_routing: Any) -> UUID:
+async def decide(fresh_routing: Any, confidentiality: str) -> UUID:
     report_id = uuid7()
     async with tenant_transaction(fresh_routing.sessions, LEEUW) as session:
         session.add(
@@ -72,7 +71,7 @@ async def decided_report(fresh_routing: Any) -> UUID:
                 outcome="new_case",
                 departments=["ROADS"],
                 priority="normal",
-                confidentiality="public",
+                confidentiality=confidentiality,
                 sla_business_days=5,
                 rule_name="defaults",
                 explanation="category defaults",
@@ -81,6 +80,11 @@ async def decided_report(fresh_routing: Any) -> UUID:
             )
         )
     return report_id
+
+
+@pytest.fixture(scope="module")
+async def decided_report(fresh_routing: Any) -> UUID:
+    return await decide(fresh_routing, "public")
 
 
 def test_every_cell_of_routing_has_a_probe() -> None:
@@ -109,3 +113,19 @@ async def test_a_coordinator_reads_the_towns_departments(
     response = await client.get(f"{BASE}/directory", headers=coordinator)
     assert response.status_code == 200, response.text
     assert "WORKS" in {department["code"] for department in response.json()["departments"]}
+
+
+async def test_a_confidential_decision_is_hidden_from_who_may_not_read_confidential_facts(
+    client: httpx.AsyncClient, tokens: TokenFactory, fresh_routing: Any
+) -> None:
+    """It would tell the report's category, departments and tracking number of a case that,
+    for them, does not exist."""
+    url = f"{BASE}/decisions/{await decide(fresh_routing, 'confidential')}"
+    for role in (Role.STAFF, Role.COORDINATOR, Role.TENANT_ADMIN):
+        response = await client.get(url, headers=(await tokens(USER_OF_ROLE[role])).bearer)
+        assert response.status_code == 404, (role, response.text)
+        assert response.json()["code"] == "routing.decision_not_found"
+    officer = (await tokens(USER_OF_ROLE[Role.SECURITY_OFFICER])).bearer
+    shown = await client.get(url, headers=officer)
+    assert shown.status_code == 200, shown.text
+    assert shown.json()["confidentiality"] == "confidential"

@@ -9,10 +9,12 @@ administers the town and also handles cases holds both `tenant_admin` and `staff
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
+
+from guichet_contracts.values import Confidentiality
 
 
 class Role(StrEnum):
@@ -132,3 +134,11 @@ def roles_for(resource: Resource, action: Action) -> frozenset[str]:
     if roles is None:
         raise KeyError(f"{resource} has no {action} operation")
     return frozenset(roles)
+
+
+def readable_levels(roles: Iterable[str]) -> frozenset[Confidentiality]:
+    """The confidentiality levels a holder of `roles` may read: anything confidential (a case,
+    its routing decision) only with `confidential_cases` read; for anyone else it is hidden."""
+    if roles_for(Resource.CONFIDENTIAL_CASES, Action.READ).isdisjoint(roles):
+        return frozenset({Confidentiality.PUBLIC, Confidentiality.INTERNAL})
+    return frozenset(Confidentiality)

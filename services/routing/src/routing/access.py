@@ -32,6 +32,8 @@ DirectoryReader = Annotated[AsyncSession, _session(Resource.DIRECTORY, Action.RE
 DirectoryWriter = Annotated[AsyncSession, _session(Resource.DIRECTORY, Action.WRITE)]
 RulesReader = Annotated[AsyncSession, _session(Resource.ROUTING_RULES, Action.READ)]
 RulesWriter = Annotated[AsyncSession, _session(Resource.ROUTING_RULES, Action.WRITE)]
-DecisionsReader = Annotated[AsyncSession, _session(Resource.ROUTING_DECISIONS, Action.READ)]
+# The decision's reader is the whole admission: a confidential decision is hidden from whoever
+# may not read confidential facts, which depends on the principal.
+DecisionsReader = Annotated[Admission, Depends(admission(Resource.ROUTING_DECISIONS, Action.READ))]
 MunicipalitiesWriter = Annotated[AsyncSession, _session(Resource.MUNICIPALITIES, Action.WRITE)]
 BoundariesWriter = Annotated[AsyncSession, _session(Resource.BOUNDARIES, Action.WRITE)]
