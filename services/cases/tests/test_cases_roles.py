@@ -21,7 +21,7 @@ from guichet_contracts.roles import Action, Resource, Role
 from guichet_contracts.values import Confidentiality
 from guichet_testing.apps import serve
 from guichet_testing.oidc import TokenFactory
-from guichet_testing.roles import LEEUW, USER_OF_ROLE, cells, statuses_of_cell
+from guichet_testing.roles import LEEUW, USER_OF_ROLE, cell_id, cells, statuses_of_cell
 
 BASE = f"/v1/municipalities/{LEEUW}"
 
@@ -101,7 +101,7 @@ def test_every_cell_of_cases_has_a_probe() -> None:
     assert set(PROBES) == set(cells("cases")), "add a request for each cell cases serves"
 
 
-@pytest.mark.parametrize("cell", cells("cases"), ids=str)
+@pytest.mark.parametrize("cell", cells("cases"), ids=cell_id)
 async def test_each_role_gets_what_the_matrix_says(
     client: httpx.AsyncClient, tokens: TokenFactory, cases: Cases, cell: tuple[Resource, Action]
 ) -> None:

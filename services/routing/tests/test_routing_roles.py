@@ -17,7 +17,7 @@ from guichet_contracts.ids import uuid7
 from guichet_contracts.roles import Action, Resource, Role
 from guichet_kit.db import tenant_transaction
 from guichet_testing.oidc import TokenFactory
-from guichet_testing.roles import LEEUW, USER_OF_ROLE, cells, statuses_of_cell
+from guichet_testing.roles import LEEUW, USER_OF_ROLE, cell_id, cells, statuses_of_cell
 from routing.demo import load_boundary, load_demo_directory
 from routing.models import Decision
 
@@ -91,7 +91,7 @@ def test_every_cell_of_routing_has_a_probe() -> None:
     assert set(PROBES) == set(cells("routing")), "add a request for each cell routing serves"
 
 
-@pytest.mark.parametrize("cell", cells("routing"), ids=str)
+@pytest.mark.parametrize("cell", cells("routing"), ids=cell_id)
 async def test_each_role_gets_what_the_matrix_says(
     client: httpx.AsyncClient,
     tokens: TokenFactory,

@@ -36,6 +36,11 @@ def cells(service: str) -> list[tuple[Resource, Action]]:
     ]
 
 
+def cell_id(cell: tuple[Resource, Action]) -> str:
+    """A readable test id: ``cases.read``."""
+    return f"{cell[0].value}.{cell[1].value}"
+
+
 def expected_status(resource: Resource, action: Action, role: Role) -> int:
     """200 (any 2xx) when `role` may; else 404 for whoever is not a member of Leeuw and for
     hidden resources, 403 for a member lacking the role."""
