@@ -129,3 +129,19 @@ async def test_a_confidential_decision_is_hidden_from_who_may_not_read_confident
     shown = await client.get(url, headers=officer)
     assert shown.status_code == 200, shown.text
     assert shown.json()["confidentiality"] == "confidential"
+
+
+async def test_the_operator_provisions_a_hosted_towns_directory_only(
+    client: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    operator = (await tokens(USER_OF_ROLE[Role.OPERATOR])).bearer
+    department = {"labels": labels("Provisioned"), "kind": "municipal"}
+    hosted = await client.put(f"{BASE}/departments/PROVISIONED", json=department, headers=operator)
+    assert hosted.status_code == 200, hosted.text
+    for path in ("/departments/PROVISIONED", "/directory"):
+        url = f"/v1/municipalities/99999{path}"
+        not_hosted = await client.request(
+            "PUT" if "departments" in path else "GET", url, json=department, headers=operator
+        )
+        assert not_hosted.status_code == 404, not_hosted.text
+        assert not_hosted.json()["code"] == "municipality.not_found"

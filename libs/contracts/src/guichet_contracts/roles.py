@@ -106,7 +106,10 @@ MATRIX: Final[Mapping[Resource, Grant]] = {
     ),
     Resource.CASE_SETTINGS: Grant("cases", "the town's case settings", _TOWN, _ADMIN),
     Resource.DIRECTORY: Grant(
-        "routing", "the town's directory: departments, categories", _TOWN, _ADMIN
+        "routing",
+        "the town's directory: departments, categories (the operator provisions a new town's)",
+        _TOWN | _OPERATOR,
+        _ADMIN | _OPERATOR,
     ),
     Resource.ROUTING_RULES: Grant("routing", "the town's ordered routing rules", _ADMIN, _ADMIN),
     Resource.ROUTING_DECISIONS: Grant(
