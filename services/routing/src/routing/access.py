@@ -1,11 +1,10 @@
 """Who may call routing's endpoints: each takes the admission of the cell of the roles matrix
 (`guichet_contracts.roles`, docs/roles.md) it serves, as the request's transaction bound to
 the path's municipality. A municipality's data is for its own members, by role (anyone else:
-404, as if the town were not hosted); hosting municipalities and their boundaries is the
-operator's, platform-wide."""
+404, as if the town were not hosted); the operator hosts municipalities and provisions their
+boundaries and directories, platform-wide."""
 
 # No `from __future__ import annotations`: FastAPI resolves the closure's annotations.
-from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import Depends
@@ -15,17 +14,14 @@ from guichet_contracts.roles import Action, Resource
 from guichet_kit.auth import Admission, admission
 
 
-def admitted_session(resource: Resource, action: Action) -> Callable[..., Awaitable[AsyncSession]]:
+def _session(resource: Resource, action: Action) -> Any:
+    """`Depends` on the admission to (resource, action), giving its session."""
     admit = admission(resource, action)
 
     async def session(admitted: Annotated[Admission, Depends(admit)]) -> AsyncSession:
         return admitted.session
 
-    return session
-
-
-def _session(resource: Resource, action: Action) -> Any:
-    return Depends(admitted_session(resource, action))
+    return Depends(session)
 
 
 DirectoryReader = Annotated[AsyncSession, _session(Resource.DIRECTORY, Action.READ)]
