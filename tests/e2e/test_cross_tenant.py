@@ -8,9 +8,10 @@ department, a canned response), checked to exist through the owner's own GET. Ev
 role (field agent, staff, coordinator, tenant admin) is tried on every endpoint; afterwards
 every table of the three schemas and every stream is exactly as before.
 
-Denial: cases and intake answer 404 (the town's data "does not exist" for outsiders), routing
-answers 403 `auth.tenant_forbidden` / `auth.role_required` (its documented choice, see
-docs/services/routing.md: the directory of a hosted town is public reference data anyway).
+Denial: 404 everywhere, as if Leeuw were not hosted: `municipality.not_found` from the
+admission every municipality endpoint takes (docs/roles.md), the service's own "not found"
+where the object is addressed otherwise (a tracking number). Hosting a municipality is the
+operator's, platform-wide: another town's staff are not members of Leeuw, so it is 404 too.
 """
 
 from __future__ import annotations
@@ -31,10 +32,9 @@ OUTSIDERS = ("agent.soignies", "staff.soignies", "coordinator.soignies", "admin.
 METHODS = ("get", "put", "post", "patch", "delete")
 DENIED: dict[str, tuple[int, frozenset[str]]] = {
     "intake": (404, frozenset({"report.not_found"})),
-    "routing": (404, frozenset({"routing.municipality_not_found"})),
-    "cases": (404, frozenset({"case.municipality_not_found", "case.tracking_not_found"})),
+    "routing": (404, frozenset({"municipality.not_found"})),
+    "cases": (404, frozenset({"municipality.not_found", "case.tracking_not_found"})),
 }
-OPERATOR_ONLY = (403, frozenset({"auth.role_required"}))
 SPARE_DEPARTMENT = "E2E_SPARE"
 CANNED = ("e2e_thanks", "nl")
 RULE_KEYWORD = "e2e-cross-tenant-never-matches"
@@ -56,7 +56,6 @@ class Known:
     exempt: str | None = None
     multipart: bool = False  # send `body` as form fields with a photo in part `file`
     own_only: bool = False  # answers the caller's own data: 200 without any of Leeuw's
-    operator_only: bool = False  # platform data: every town's staff lacks the role (403)
 
 
 SQUARE = {
@@ -113,9 +112,8 @@ KNOWN: dict[tuple[str, str, str], Known] = {
             "case_prefix": "ANX",
             "boundary": SQUARE,
         },
-        operator_only=True,
     ),
-    ("routing", "PUT", "/v1/municipalities/{nis}/boundary"): Known(body=SQUARE, operator_only=True),
+    ("routing", "PUT", "/v1/municipalities/{nis}/boundary"): Known(body=SQUARE),
     ("routing", "GET", "/v1/municipalities/{nis}/directory"): Known(owner="admin.leeuw"),
     ("routing", "PUT", "/v1/municipalities/{nis}/departments/{code}"): Known(
         body={"labels": labels("Taken over"), "kind": "municipal"}
@@ -337,7 +335,7 @@ async def test_another_towns_staff_sees_and_changes_nothing_through_any_endpoint
                 assert not leeuw.identifiers() & set(re.findall(r"[\w-]+", response.text)), where
                 refused.append(where)
                 continue
-            status, codes = OPERATOR_ONLY if known.operator_only else DENIED[service]
+            status, codes = DENIED[service]
             assert response.status_code == status, where
             assert response.headers["content-type"].startswith("application/problem+json"), where
             assert response.json()["code"] in codes, where

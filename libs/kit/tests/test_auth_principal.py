@@ -60,7 +60,7 @@ def test_single_organization_is_the_tenant() -> None:
     assert principal.organizations == ("23077",)
     assert principal.has_role("staff", "coordinator")
     assert not principal.has_role("coordinator")
-    assert not principal.is_operator
+    assert not principal.has_role("operator")
 
 
 def test_organization_map_form_and_several_organizations() -> None:

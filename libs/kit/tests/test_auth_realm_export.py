@@ -10,14 +10,12 @@ from typing import Any
 
 import pytest
 
+from guichet_contracts.roles import Role
 from guichet_stack.ports import DEFAULT_BASES, SERVICE_NAMES, SERVICE_OFFSET
 from guichet_testing.oidc import PROVIDER_DIR, demo_users
 
 REALM_FILE = Path(__file__).resolve().parents[3] / "deploy" / "keycloak" / "guichet-realm.json"
-ROLES = {
-    "citizen", "field_agent", "staff", "coordinator",
-    "tenant_admin", "security_officer", "mayor", "operator",
-}  # fmt: skip
+ROLES = {role.value for role in Role}
 LOCAL_ONLY_CLIENTS = {"guichet-tests-short-ttl"}
 
 

@@ -15,15 +15,14 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.types import Message, Receive, Scope, Send
 
+from guichet_contracts.tenancy import validate_tenant_id
 from guichet_kit.app import build_app
 from guichet_kit.db import (
     SessionDep,
     bind_tenant,
     create_session_factory,
     set_tenant,
-    tenant_session_dependency,
     tenant_transaction,
-    validate_tenant_id,
 )
 from guichet_kit.errors import Conflict
 from guichet_kit.logging import tenant_id_var
@@ -118,11 +117,12 @@ async def test_tenant_transaction_refuses_a_bad_tenant(
 # --- the request owns the transaction ------------------------------------------------------
 
 
-async def tenant_from_header(x_tenant: Annotated[str, Header()]) -> str:
-    return x_tenant
+async def tenant_session(session: SessionDep, x_tenant: Annotated[str, Header()]) -> AsyncSession:
+    await bind_tenant(session, x_tenant)
+    return session
 
 
-TenantSession = Annotated[AsyncSession, Depends(tenant_session_dependency(tenant_from_header))]
+TenantSession = Annotated[AsyncSession, Depends(tenant_session)]
 router = APIRouter()
 
 

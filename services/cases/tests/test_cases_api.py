@@ -194,7 +194,7 @@ async def test_other_municipality_sees_and_changes_nothing(
     for method, url, options in calls:
         response = await client.request(method, url, **{"headers": headers, **options})
         assert response.status_code == 404, response.text
-        assert response.json()["code"] == "case.municipality_not_found"
+        assert response.json()["code"] == "municipality.not_found"
         assert number not in response.json()["detail"]
     assert await case_state(admin_engine, number) == before
     await asyncio.sleep(0.3)

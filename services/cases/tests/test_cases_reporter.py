@@ -530,7 +530,7 @@ async def test_other_municipality_gets_404_on_every_new_staff_endpoint(
     for method, url, options in calls:
         response = await client.request(method, url, headers=headers, **options)
         assert response.status_code == 404, (url, response.text)
-        assert response.json()["code"] == "case.municipality_not_found"
+        assert response.json()["code"] == "municipality.not_found"
     assert await note_count(admin_engine, case.number) == 1
     shown = await client.get(SETTINGS, headers=await staff(tokens))
     assert shown.json() == {"show_staff_names": False}

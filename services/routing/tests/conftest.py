@@ -140,7 +140,9 @@ async def wait_ready(client: httpx.AsyncClient, within: float = 20.0) -> None:
 
 
 async def bearer(tokens: TokenFactory, username: str) -> dict[str, str]:
-    return (await tokens(username)).bearer
+    """The user's Authorization header; in English, which the messages tests check are in
+    (without Accept-Language routing answers in the user's profile language)."""
+    return {**(await tokens(username)).bearer, "Accept-Language": "en"}
 
 
 RunRouting = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]

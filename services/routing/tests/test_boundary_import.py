@@ -216,10 +216,15 @@ async def test_municipality_problems_speak_the_operator_s_language(
 async def test_only_the_operator_hosts_municipalities(
     client: httpx.AsyncClient, auth: Auth
 ) -> None:
-    response = await client.put(
-        "/v1/municipalities/82009", json=bastogne(), headers=await auth("admin.soignies")
-    )
-    assert response.status_code == 403
+    """A town's administrator is refused hosting even their own town (403) and knows nothing
+    of any other (404, as if it were not hosted)."""
+    admin = await auth("admin.soignies")
+    other = await client.put("/v1/municipalities/82009", json=bastogne(), headers=admin)
+    assert other.status_code == 404, other.text
+    assert other.json()["code"] == "municipality.not_found"
+    own = await client.put("/v1/municipalities/55040", json=bastogne(), headers=admin)
+    assert own.status_code == 403, own.text
+    assert own.json()["code"] == "auth.role_required"
 
 
 async def test_a_boundary_too_detailed_to_publish_is_refused(

@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 from pydantic import ValidationError
 from shapely.geometry import Point, Polygon, shape
 
+from guichet_contracts.values import LANGUAGES
 from routing.demo import (
     Confidentiality,
     DemoDirectory,
@@ -25,7 +26,6 @@ from routing.demo import (
     official_languages,
 )
 
-LANGUAGES = ("fr", "nl", "de", "en")
 AUTHALIC_RADIUS_M = 6_371_007.2  # sphere with the same surface as the GRS80 ellipsoid
 AREA_TOLERANCE = 0.15
 OVERLAP_TOLERANCE_KM2 = 0.01

@@ -167,5 +167,5 @@ async def test_another_town_admin_sees_and_changes_nothing(
     ]
 
     assert [c.status_code for c in calls] == [404] * len(calls)
-    assert {c.json()["code"] for c in calls} == {"routing.municipality_not_found"}
+    assert {c.json()["code"] for c in calls} == {"municipality.not_found"}
     assert await directory(client, auth) == before

@@ -15,10 +15,10 @@ from guichet_contracts.registry import (
     register,
     registry,
 )
-from guichet_contracts.tenancy import TENANT_ID_PATTERN, TenantId, is_tenant_id, validate_tenant_id
+from guichet_contracts.tenancy import NIS_PATTERN, TenantId, is_tenant_id, validate_tenant_id
 
 __all__ = [
-    "TENANT_ID_PATTERN",
+    "NIS_PATTERN",
     "Envelope",
     "EventPayload",
     "EventRegistry",

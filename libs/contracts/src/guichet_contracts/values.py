@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Literal
+from typing import Final, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
 Language = Literal["fr", "nl", "de", "en"]
-NisCode = str  # validated by the patterns below where it appears
+LANGUAGES: Final[tuple[Language, ...]] = get_args(Language)
+"""The languages Guichet speaks: every label, message and answer exists in each."""
+OfficialLanguage = Literal["fr", "nl", "de"]
+OFFICIAL_LANGUAGES: Final[tuple[OfficialLanguage, ...]] = get_args(OfficialLanguage)
+"""The official languages a Belgian municipality may have (English is not one)."""
 
-NIS_PATTERN = r"^[0-9]{5}$"
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"
 
 

@@ -24,7 +24,9 @@ from typing import Any
 
 from starlette.requests import HTTPConnection
 
-SUPPORTED_LANGUAGES: tuple[str, ...] = ("fr", "nl", "de", "en")
+from guichet_contracts.values import LANGUAGES
+
+SUPPORTED_LANGUAGES: tuple[str, ...] = LANGUAGES
 FALLBACK_LANGUAGE = "en"
 _MAX_ACCEPT_LANGUAGE_ITEMS = 32
 

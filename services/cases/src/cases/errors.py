@@ -70,10 +70,6 @@ class CaseNotFound(NotFound):
     code = "case.not_found"
 
 
-class MunicipalityNotFound(NotFound):
-    code = "case.municipality_not_found"
-
-
 class DepartmentUnknown(Unprocessable):
     code = "case.department_unknown"
 

@@ -78,12 +78,6 @@ ERRORS: Catalog = {
         "nl": "Er is geen dossier {number} in deze gemeente.",
         "de": "In dieser Gemeinde gibt es keinen Vorgang {number}.",
     },
-    "case.municipality_not_found": {
-        "en": "Municipality {nis} was not found.",
-        "fr": "La commune {nis} est introuvable.",
-        "nl": "Gemeente {nis} werd niet gevonden.",
-        "de": "Die Gemeinde {nis} wurde nicht gefunden.",
-    },
     "case.department_unknown": {
         "en": "Department {code} does not exist in this municipality.",
         "fr": "Le service {code} n'existe pas dans cette commune.",

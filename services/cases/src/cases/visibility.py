@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from guichet_contracts.roles import readable_levels
 from guichet_contracts.values import Confidentiality
 from guichet_kit.auth import Principal
-
-CONFIDENTIAL_READERS = frozenset({"security_officer", "mayor"})
 
 
 class HasConfidentiality(Protocol):
@@ -25,9 +24,7 @@ class HasConfidentiality(Protocol):
 
 
 def visible_levels(principal: Principal) -> frozenset[Confidentiality]:
-    if principal.has_role(*CONFIDENTIAL_READERS):
-        return frozenset(Confidentiality)
-    return frozenset({Confidentiality.PUBLIC, Confidentiality.INTERNAL})
+    return readable_levels(principal.roles)
 
 
 def can_see(principal: Principal, case: HasConfidentiality) -> bool:

@@ -33,10 +33,6 @@ class DirectoryTooLarge(Unprocessable):
     code = "routing.directory_too_large"
 
 
-class MunicipalityNotFound(NotFound):
-    code = "routing.municipality_not_found"
-
-
 class DecisionNotFound(NotFound):
     code = "routing.decision_not_found"
 
@@ -102,12 +98,6 @@ register_messages(
             "fr": "La modification a été refusée : {count} problème(s), voir errors.",
             "nl": "De wijziging werd geweigerd: {count} probleem/problemen, zie errors.",
             "de": "Die Änderung wurde abgelehnt: {count} Problem(e), siehe errors.",
-        },
-        "routing.municipality_not_found": {
-            "en": "No hosted municipality with NIS code {nis}.",
-            "fr": "Aucune commune hébergée avec le code INS {nis}.",
-            "nl": "Geen gehoste gemeente met NIS-code {nis}.",
-            "de": "Keine gehostete Gemeinde mit NIS-Code {nis}.",
         },
         "routing.decision_not_found": {
             "en": "No routing decision for report {report_id}.",

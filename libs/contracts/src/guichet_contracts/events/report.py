@@ -9,9 +9,9 @@ from pydantic import AwareDatetime, Field
 
 from guichet_contracts.payload import EventPayload
 from guichet_contracts.registry import register
+from guichet_contracts.tenancy import NIS_PATTERN
 from guichet_contracts.values import (
     CODE_PATTERN,
-    NIS_PATTERN,
     Channel,
     ContractModel,
     GeoPoint,

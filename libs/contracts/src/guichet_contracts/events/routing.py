@@ -11,8 +11,8 @@ from pydantic import AwareDatetime, Field
 from guichet_contracts.events.report import ReportContent
 from guichet_contracts.payload import EventPayload
 from guichet_contracts.registry import register
+from guichet_contracts.tenancy import NIS_PATTERN
 from guichet_contracts.values import (
-    NIS_PATTERN,
     Confidentiality,
     ContractModel,
     Priority,

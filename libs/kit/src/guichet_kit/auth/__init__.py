@@ -1,5 +1,7 @@
-"""OIDC access-token authentication: JWKS cache, verifier, Principal, FastAPI dependencies."""
+"""OIDC access-token authentication (JWKS cache, verifier, Principal, FastAPI dependencies)
+and admission to a municipality."""
 
+from guichet_kit.auth.admission import Admission, NisPath, admission, profile_language
 from guichet_kit.auth.component import AuthComponent
 from guichet_kit.auth.dependencies import (
     BEARER_SECURITY,
@@ -7,11 +9,7 @@ from guichet_kit.auth.dependencies import (
     PrincipalDep,
     current_principal,
     optional_principal,
-    path_tenant,
-    principal_tenant,
     request_principal,
-    require_roles,
-    require_tenant,
     token_verifier,
 )
 from guichet_kit.auth.errors import (
@@ -19,36 +17,35 @@ from guichet_kit.auth.errors import (
     IdentityProviderUnavailable,
     InvalidToken,
     MissingToken,
+    MunicipalityNotFound,
     RoleRequired,
-    TenantForbidden,
 )
 from guichet_kit.auth.jwks import IssuerKeys
-from guichet_kit.auth.principal import OPERATOR_ROLE, Principal, hash_nrn, principal_from_claims
+from guichet_kit.auth.principal import Principal, hash_nrn, principal_from_claims
 from guichet_kit.auth.verifier import TokenVerifier
 
 __all__ = [
     "BEARER_SECURITY",
-    "OPERATOR_ROLE",
+    "Admission",
     "AuthComponent",
     "ExpiredToken",
     "IdentityProviderUnavailable",
     "InvalidToken",
     "IssuerKeys",
     "MissingToken",
+    "MunicipalityNotFound",
+    "NisPath",
     "OptionalPrincipalDep",
     "Principal",
     "PrincipalDep",
     "RoleRequired",
-    "TenantForbidden",
     "TokenVerifier",
+    "admission",
     "current_principal",
     "hash_nrn",
     "optional_principal",
-    "path_tenant",
     "principal_from_claims",
-    "principal_tenant",
+    "profile_language",
     "request_principal",
-    "require_roles",
-    "require_tenant",
     "token_verifier",
 ]

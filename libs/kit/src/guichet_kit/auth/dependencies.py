@@ -1,24 +1,19 @@
 """FastAPI dependencies for authenticated endpoints.
 
 The verifier lives on ``app.state.token_verifier`` (built in the lifespan, see
-`AuthComponent`); nothing here touches the network or settings at import::
-
-    @router.get("/tenants/{tenant_id}/cases")
-    async def list_cases(principal: Annotated[Principal, Depends(require_tenant)]) -> ...
-
-    @router.post("/routing-rules", dependencies=[Depends(require_roles("tenant_admin"))])
+`AuthComponent`); nothing here touches the network or settings at import. These say *who*
+calls; `guichet_kit.auth.admission` says whether they may enter a municipality's endpoints.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from typing import Annotated
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from guichet_kit.auth.errors import InvalidToken, MissingToken, RoleRequired, TenantForbidden
+from guichet_kit.auth.errors import InvalidToken, MissingToken
 from guichet_kit.auth.principal import Principal
 from guichet_kit.auth.verifier import TokenVerifier
 
@@ -77,42 +72,3 @@ async def request_principal(request: Request) -> Principal | None:
     inputs by hand (FastAPI's dependency solving is ~13 % of intake's report submission). Such
     a route documents the token with ``openapi_extra={"security": BEARER_SECURITY}``."""
     return await optional_principal(request, await _bearer(request))
-
-
-def require_roles(*roles: str) -> Callable[..., Awaitable[Principal]]:
-    """Dependency admitting principals holding at least one of `roles` (else 403)."""
-    if not roles:
-        raise ValueError("require_roles needs at least one role")
-
-    async def has_required_role(principal: PrincipalDep) -> Principal:
-        if not principal.has_role(*roles):
-            raise RoleRequired(*roles)
-        return principal
-
-    return has_required_role
-
-
-async def require_tenant(
-    tenant_id: Annotated[str, Path(description="NIS code of the municipality")],
-    principal: PrincipalDep,
-) -> Principal:
-    """Admit members of the path's municipality, and operators (platform-wide); else 403."""
-    if principal.is_operator or principal.tenant_id == tenant_id:
-        return principal
-    raise TenantForbidden(tenant_id)
-
-
-async def path_tenant(
-    tenant_id: Annotated[str, Path(description="NIS code of the municipality")],
-    _principal: Annotated[Principal, Depends(require_tenant)],
-) -> str:
-    """The path's tenant, once `require_tenant` admitted the caller; for
-    `guichet_kit.db.tenant_session_dependency(path_tenant)`."""
-    return tenant_id
-
-
-async def principal_tenant(principal: PrincipalDep) -> str:
-    """The caller's own municipality (endpoints without a tenant in the path); 403 without one."""
-    if principal.tenant_id is None:
-        raise TenantForbidden("<none>")
-    return principal.tenant_id

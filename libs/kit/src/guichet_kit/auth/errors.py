@@ -6,7 +6,7 @@ message (telling an attacker which check failed helps nobody else).
 
 from __future__ import annotations
 
-from guichet_kit.errors import Forbidden, ServiceUnavailable, Unauthorized
+from guichet_kit.errors import Forbidden, NotFound, ServiceUnavailable, Unauthorized
 from guichet_kit.i18n import Catalog, register_messages
 
 REALM = "guichet"
@@ -37,11 +37,11 @@ MESSAGES: Catalog = {
         "nl": "Uw account heeft niet de rol die voor deze actie nodig is.",
         "de": "Ihr Konto hat nicht die für diese Aktion nötige Rolle.",
     },
-    "auth.tenant_forbidden": {
-        "en": "Your account does not belong to this municipality.",
-        "fr": "Votre compte n'appartient pas à cette commune.",
-        "nl": "Uw account hoort niet bij deze gemeente.",
-        "de": "Ihr Konto gehört nicht zu dieser Gemeinde.",
+    "municipality.not_found": {
+        "en": "No hosted municipality with NIS code {nis}.",
+        "fr": "Aucune commune hébergée avec le code INS {nis}.",
+        "nl": "Geen gehoste gemeente met NIS-code {nis}.",
+        "de": "Keine gehostete Gemeinde mit NIS-Code {nis}.",
     },
     "auth.identity_provider_unavailable": {
         "en": "Sign-in cannot be checked right now. Please try again later.",
@@ -99,12 +99,11 @@ class RoleRequired(Forbidden):
         self.reason = f"needs one of {sorted(roles)}"
 
 
-class TenantForbidden(Forbidden):
-    code = "auth.tenant_forbidden"
+class MunicipalityNotFound(NotFound):
+    """No such hosted municipality, or one the caller is not admitted to: outsiders learn
+    nothing about another town, not even that it is hosted."""
 
-    def __init__(self, tenant_id: str) -> None:
-        super().__init__()
-        self.reason = f"not a member of tenant {tenant_id}"
+    code = "municipality.not_found"
 
 
 class IdentityProviderUnavailable(ServiceUnavailable):

@@ -15,7 +15,6 @@ from typing import Any
 
 from guichet_kit.auth.errors import InvalidToken
 
-OPERATOR_ROLE = "operator"
 _NRN_SEPARATORS = str.maketrans("", "", ".- ")
 
 
@@ -35,10 +34,6 @@ class Principal:
     def has_role(self, *roles: str) -> bool:
         """True when the principal holds at least one of `roles`."""
         return not self.roles.isdisjoint(roles)
-
-    @property
-    def is_operator(self) -> bool:
-        return OPERATOR_ROLE in self.roles
 
 
 def hash_nrn(nrn: str, key: bytes) -> str:

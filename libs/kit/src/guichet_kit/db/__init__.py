@@ -6,7 +6,6 @@ from guichet_kit.db.dependencies import (
     SessionDep,
     bind_tenant,
     get_session,
-    tenant_session_dependency,
 )
 from guichet_kit.db.engine import async_url, create_engine, create_session_factory
 from guichet_kit.db.roles import ensure_app_role
@@ -14,7 +13,6 @@ from guichet_kit.db.tenancy import (
     TENANT_SETTING,
     set_tenant,
     tenant_transaction,
-    validate_tenant_id,
 )
 
 __all__ = [
@@ -32,7 +30,5 @@ __all__ = [
     "geo_point",
     "get_session",
     "set_tenant",
-    "tenant_session_dependency",
     "tenant_transaction",
-    "validate_tenant_id",
 ]

@@ -12,8 +12,8 @@ In a migration of a tenant-owned table::
         disable_tenant_rls("reports", "intake")
         op.drop_table("reports", schema="intake")
 
-`enable_tenant_rls` also adds ``CHECK (tenant_id ~ '^[0-9]{5}$')``. RLS is FORCED so the
-owner (the migration role) is filtered too. The policy compares with
+`enable_tenant_rls` also adds ``CHECK (tenant_id ~ '^[0-9]{5}$')`` (the NIS pattern). RLS is
+FORCED so the owner (the migration role) is filtered too. The policy compares with
 ``current_setting('app.tenant_id', true)``: NULL (or '' once the setting was used on that
 connection) when no tenant is bound, which matches no row — no tenant, no data.
 """
@@ -22,11 +22,12 @@ from __future__ import annotations
 
 from alembic import op
 
+from guichet_contracts.tenancy import NIS_PATTERN
 from guichet_kit.db.identifiers import qualified, quote_ident
 from guichet_kit.db.tenancy import TENANT_SETTING
 
 TENANT_POLICY = "tenant_isolation"
-TENANT_ID_CHECK = "tenant_id ~ '^[0-9]{5}$'"
+TENANT_ID_CHECK = f"tenant_id ~ '{NIS_PATTERN}'"
 TENANT_PREDICATE = f"tenant_id = current_setting('{TENANT_SETTING}', true)"
 APP_TABLE_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE"  # no TRUNCATE: it ignores RLS
 ALEMBIC_VERSION_TABLE = "alembic_version"

@@ -7,7 +7,6 @@ Call `set_tenant` inside the transaction it should cover (an `AsyncSession` auto
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -15,20 +14,13 @@ import asyncpg
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
+from guichet_contracts.tenancy import validate_tenant_id
 from guichet_kit.db.driver import known_driver_connection
 from guichet_kit.logging.context import tenant_id_var
 
 TENANT_SETTING = "app.tenant_id"
-_TENANT_ID_RE = re.compile(r"[0-9]{5}")
 _SET_TENANT = text(f"SELECT set_config('{TENANT_SETTING}', :tenant_id, true)")
 _SET_TENANT_SQL = f"SELECT set_config('{TENANT_SETTING}', $1, true)"
-
-
-def validate_tenant_id(tenant_id: str) -> str:
-    """A tenant id is a municipality's 5-digit NIS code, e.g. ``"23077"``."""
-    if not isinstance(tenant_id, str) or not _TENANT_ID_RE.fullmatch(tenant_id):
-        raise ValueError(f"invalid tenant id {tenant_id!r}: expected a 5-digit NIS code")
-    return tenant_id
 
 
 async def set_tenant(session_or_conn: AsyncSession | AsyncConnection, tenant_id: str) -> None:

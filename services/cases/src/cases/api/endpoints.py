@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 
 from cases.actors import staff_actor
 from cases.api import views
-from cases.api.access import ReaderDep, StaffContext, WriterDep
+from cases.api.access import CasesReader, NotesWriter, WorkflowWriter
 from cases.api.listing import Filters, Sort, page
 from cases.api.schemas import (
     AssignmentIn,
@@ -27,6 +27,7 @@ from cases.store import cases as store
 from cases.visibility import can_see
 from cases.workflow import service as workflow
 from guichet_contracts.values import CaseStatus, Priority
+from guichet_kit.auth import Admission
 
 GEOJSON = "application/geo+json"
 
@@ -37,14 +38,14 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _visible(ctx: StaffContext, case: Case | None, number: str) -> Case:
+def _visible(ctx: Admission, case: Case | None, number: str) -> Case:
     """The case, or 404 when it doesn't exist *or* the caller may not see it."""
     if case is None or not can_see(ctx.principal, case):
         raise CaseNotFound(number=number)
     return case
 
 
-async def _public_message(ctx: StaffContext, case: Case, body: TransitionIn) -> str | None:
+async def _public_message(ctx: Admission, case: Case, body: TransitionIn) -> str | None:
     if body.public_message is not None or body.canned_response is None:
         return body.public_message
     canned = await canned_responses.find(ctx.session, body.canned_response, case.reporter_language)
@@ -59,7 +60,7 @@ async def _public_message(ctx: StaffContext, case: Case, body: TransitionIn) -> 
     responses={200: {"content": {GEOJSON: {"schema": {"type": "object"}}}}},
 )
 async def list_cases(
-    ctx: ReaderDep,
+    ctx: CasesReader,
     request: Request,
     status: Annotated[list[CaseStatus] | None, Query()] = None,
     department: Annotated[str | None, Query(max_length=63)] = None,
@@ -103,13 +104,13 @@ async def list_cases(
 
 
 @router.get("/{case_number}", responses=NOT_FOUND)
-async def get_case(ctx: ReaderDep, case_number: str) -> CaseDetail:
+async def get_case(ctx: CasesReader, case_number: str) -> CaseDetail:
     case = _visible(ctx, await store.by_number(ctx.session, case_number), case_number)
     return await views.detail(ctx.session, case)
 
 
 @router.post("/{case_number}/transitions", responses=NOT_FOUND)
-async def transition_case(ctx: WriterDep, case_number: str, body: TransitionIn) -> CaseDetail:
+async def transition_case(ctx: WorkflowWriter, case_number: str, body: TransitionIn) -> CaseDetail:
     if body.to != CaseStatus.DUPLICATE or body.duplicate_of is None:
         case = _visible(
             ctx, await store.by_number(ctx.session, case_number, lock=True), case_number
@@ -132,7 +133,7 @@ async def transition_case(ctx: WriterDep, case_number: str, body: TransitionIn) 
 
 
 @router.post("/{case_number}/assignment", responses=NOT_FOUND)
-async def assign_case(ctx: WriterDep, case_number: str, body: AssignmentIn) -> CaseDetail:
+async def assign_case(ctx: WorkflowWriter, case_number: str, body: AssignmentIn) -> CaseDetail:
     case = _visible(ctx, await store.by_number(ctx.session, case_number, lock=True), case_number)
     assignment = workflow.Assignment(
         department=body.department,
@@ -145,7 +146,7 @@ async def assign_case(ctx: WriterDep, case_number: str, body: AssignmentIn) -> C
 
 
 @router.post("/{case_number}/notes", status_code=201, responses=NOT_FOUND)
-async def add_note(ctx: WriterDep, case_number: str, body: NoteIn) -> NoteOut:
+async def add_note(ctx: NotesWriter, case_number: str, body: NoteIn) -> NoteOut:
     case = _visible(ctx, await store.by_number(ctx.session, case_number, lock=True), case_number)
     note = await workflow.add_note(
         ctx.session, case, body.text, body.visibility, staff_actor(ctx.principal)

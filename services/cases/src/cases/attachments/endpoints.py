@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 
 from cases.actors import staff_actor
 from cases.api import views
-from cases.api.access import ReaderDep, StaffContext, WriterDep
+from cases.api.access import AttachmentsReader, AttachmentsWriter
 from cases.api.schemas import AttachmentLink, AttachmentOut, NoteOut
 from cases.attachments import files
 from cases.attachments.forms import FORM_OVERHEAD, read_note_form
@@ -23,6 +23,7 @@ from cases.store import attachments as attachment_store
 from cases.store import cases as store
 from cases.visibility import can_see
 from cases.workflow import service as workflow
+from guichet_kit.auth import Admission
 from guichet_kit.errors import Unprocessable
 from guichet_kit.image_pool_component import get_image_pool
 from guichet_kit.storage import content_disposition, get_storage
@@ -59,7 +60,7 @@ PROBLEMS: dict[int | str, dict[str, Any]] = {
 }
 
 
-async def _visible_case(ctx: StaffContext, number: str, *, lock: bool) -> Case:
+async def _visible_case(ctx: Admission, number: str, *, lock: bool) -> Case:
     case = await store.by_number(ctx.session, number, lock=lock)
     if case is None or not can_see(ctx.principal, case):
         raise CaseNotFound(number=number)
@@ -78,7 +79,7 @@ def build_router(settings: Settings) -> APIRouter:
         max_body_size=settings.attachment_max_bytes + FORM_OVERHEAD,
         summary="Add a note (internal or public update) with one file",
     )
-    async def upload(ctx: WriterDep, case_number: str, request: Request) -> NoteOut:
+    async def upload(ctx: AttachmentsWriter, case_number: str, request: Request) -> NoteOut:
         case = await _visible_case(ctx, case_number, lock=False)
         form = await read_note_form(request, FILE_PART, settings.attachment_max_bytes)
         if form.upload is None:
@@ -110,14 +111,14 @@ def build_router(settings: Settings) -> APIRouter:
         return views.note_out(note, listed)
 
     @router.get("/{case_number}/attachments", responses=PROBLEMS)
-    async def list_attachments(ctx: ReaderDep, case_number: str) -> list[AttachmentOut]:
+    async def list_attachments(ctx: AttachmentsReader, case_number: str) -> list[AttachmentOut]:
         case = await _visible_case(ctx, case_number, lock=False)
         rows = await attachment_store.of_case(ctx.session, case.id)
         return [AttachmentOut.model_validate(r, from_attributes=True) for r in rows]
 
     @router.get("/{case_number}/attachments/{attachment_id}", responses=PROBLEMS)
     async def download(
-        ctx: ReaderDep, case_number: str, attachment_id: uuid.UUID, request: Request
+        ctx: AttachmentsReader, case_number: str, attachment_id: uuid.UUID, request: Request
     ) -> AttachmentLink:
         case = await _visible_case(ctx, case_number, lock=False)
         row = await attachment_store.find(ctx.session, case.id, attachment_id)

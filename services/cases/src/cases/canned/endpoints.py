@@ -1,46 +1,32 @@
-"""`/v1/municipalities/{nis}/canned-responses`: every staff member reads them, coordinators and
-tenant admins write them. Another municipality's caller gets 404, like the case endpoints."""
+"""`/v1/municipalities/{nis}/canned-responses` (roles: docs/roles.md, `canned_responses`)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request, Response
+from fastapi import APIRouter, Path, Response
 
 from cases import clock
-from cases.api.access import NisPath, ReaderDep, StaffContext, staff_context
+from cases.api.access import CannedReader, CannedWriter
 from cases.canned import repository
 from cases.canned.schemas import CannedIn, CannedOut
 from cases.errors import CannedResponseNotFound
 from guichet_contracts.values import CODE_PATTERN, Language
-from guichet_kit.auth import PrincipalDep
-from guichet_kit.db import SessionDep
-
-EDITOR_ROLES = frozenset({"coordinator", "tenant_admin"})
 
 router = APIRouter(prefix="/v1/municipalities/{nis}/canned-responses", tags=["canned responses"])
 
 CodePath = Annotated[str, Path(pattern=CODE_PATTERN)]
 
 
-async def editor_context(
-    nis: NisPath, request: Request, principal: PrincipalDep, session: SessionDep
-) -> StaffContext:
-    return await staff_context(nis, request, principal, session, EDITOR_ROLES)
-
-
-EditorDep = Annotated[StaffContext, Depends(editor_context)]
-
-
 @router.get("")
-async def list_canned(ctx: ReaderDep, language: Language | None = None) -> list[CannedOut]:
+async def list_canned(ctx: CannedReader, language: Language | None = None) -> list[CannedOut]:
     rows = await repository.listing(ctx.session, language)
     return [CannedOut.model_validate(row, from_attributes=True) for row in rows]
 
 
 @router.put("/{code}/{language}")
 async def put_canned(
-    ctx: EditorDep, code: CodePath, language: Language, body: CannedIn
+    ctx: CannedWriter, code: CodePath, language: Language, body: CannedIn
 ) -> CannedOut:
     row = await repository.upsert(
         ctx.session,
@@ -56,7 +42,7 @@ async def put_canned(
 
 
 @router.delete("/{code}/{language}", status_code=204, responses={404: {}})
-async def delete_canned(ctx: EditorDep, code: CodePath, language: Language) -> Response:
+async def delete_canned(ctx: CannedWriter, code: CodePath, language: Language) -> Response:
     if not await repository.remove(ctx.session, code, language):
         raise CannedResponseNotFound(code=code, language=language)
     return Response(status_code=204)

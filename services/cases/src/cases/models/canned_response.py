@@ -9,14 +9,17 @@ from sqlalchemy import CheckConstraint, DateTime, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cases.models import Base
+from guichet_contracts.values import LANGUAGES
 from guichet_kit.db import TenantMixin
+
+LANGUAGE_CHECK = "language IN ({})".format(", ".join(f"'{language}'" for language in LANGUAGES))
 
 
 class CannedResponse(TenantMixin, Base):
     __tablename__ = "canned_response"
     __table_args__ = (
         UniqueConstraint("tenant_id", "code", "language"),
-        CheckConstraint("language IN ('fr', 'nl', 'de', 'en')", name="language"),
+        CheckConstraint(LANGUAGE_CHECK, name="language"),
         {"comment": "ready-made public messages per municipality and language"},
     )
 

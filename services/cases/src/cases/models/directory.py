@@ -14,6 +14,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cases.models import Base
+from guichet_contracts.tenancy import NIS_PATTERN
 from guichet_kit.db import TenantMixin
 
 CONFIDENTIALITY_CHECK = "confidentiality IN ('public', 'internal', 'confidential')"
@@ -22,7 +23,7 @@ CONFIDENTIALITY_CHECK = "confidentiality IN ('public', 'internal', 'confidential
 class DirectoryMunicipality(Base):
     __tablename__ = "directory_municipality"
     __table_args__ = (
-        CheckConstraint("nis ~ '^[0-9]{5}$'", name="nis_format"),
+        CheckConstraint(f"nis ~ '{NIS_PATTERN}'", name="nis_format"),
         {"comment": "municipalities from directory.published; public data, no RLS"},
     )
 

@@ -24,9 +24,8 @@ from cases.models.case_supporter import CaseSupporter
 from cases.store import locator as locators
 from guichet_contracts.tracking import normalize_tracking_number, token_matches
 from guichet_contracts.values import Actor, ActorKind, CaseStatus
-from guichet_kit.auth import OptionalPrincipalDep, Principal
+from guichet_kit.auth import OptionalPrincipalDep, Principal, profile_language
 from guichet_kit.db import SessionDep, bind_tenant
-from guichet_kit.i18n import SUPPORTED_LANGUAGES, request_language
 
 MAX_MERGE_HOPS = 5
 
@@ -101,18 +100,6 @@ async def _read(session: AsyncSession, case_id: uuid.UUID, *, lock: bool) -> Cas
 def _language(request: Request, principal: Principal | None, case: Case) -> str:
     """Accept-Language if sent, else the account's locale, else the report's language."""
     return profile_language(request, principal, case.reporter_language)
-
-
-def profile_language(
-    request: Request, principal: Principal | None, fallback: str | None = None
-) -> str:
-    """Accept-Language if sent, else the account's locale, else `fallback`, else the default."""
-    if "accept-language" not in request.headers:
-        locale = principal.locale if principal else None
-        chosen = locale if locale in SUPPORTED_LANGUAGES else fallback
-        if chosen in SUPPORTED_LANGUAGES:
-            request.state.language = chosen
-    return request_language(request)
 
 
 async def locate(

@@ -11,12 +11,12 @@ from fastapi import APIRouter, Request
 from cases.attachments import files
 from cases.attachments.forms import FORM_OVERHEAD, read_note_form
 from cases.reporter import service
-from cases.reporter.access import ReaderDep, locked_case, profile_language
+from cases.reporter.access import ReaderDep, locked_case
 from cases.reporter.mine import my_cases
 from cases.reporter.schemas import CommentReceipt, MyCase, ReporterCaseView
 from cases.reporter.view import Links, reporter_view
 from cases.settings import Settings
-from guichet_kit.auth import PrincipalDep
+from guichet_kit.auth import PrincipalDep, profile_language
 from guichet_kit.db import SessionDep
 from guichet_kit.image_pool_component import get_image_pool
 from guichet_kit.storage import get_storage

@@ -3,18 +3,15 @@ Open311 content is given in."""
 
 from __future__ import annotations
 
-import re
-
 from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from guichet_contracts.tenancy import is_tenant_id
 from guichet_contracts.values import Language
 from guichet_kit.db import set_tenant
 from guichet_kit.i18n import negotiate_language
 from intake.directory.repository import MunicipalityRef, municipality
 from intake.open311.errors import MissingParameter, UnknownJurisdiction
-
-_NIS = re.compile(r"[0-9]{5}")
 
 
 async def enter_jurisdiction(session: AsyncSession, raw: str | None) -> MunicipalityRef:
@@ -22,7 +19,7 @@ async def enter_jurisdiction(session: AsyncSession, raw: str | None) -> Municipa
     if raw is None or not raw.strip():
         raise MissingParameter(parameter="jurisdiction_id")
     nis = raw.strip()
-    town = await municipality(session, nis) if _NIS.fullmatch(nis) else None
+    town = await municipality(session, nis) if is_tenant_id(nis) else None
     if town is None:
         raise UnknownJurisdiction(jurisdiction_id=nis[:20])
     await set_tenant(session, town.nis)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse
 
 from guichet_contracts.ids import uuid7
-from guichet_contracts.values import Channel, Language
+from guichet_contracts.values import LANGUAGES, Channel, Language
 from guichet_kit.auth import BEARER_SECURITY, OptionalPrincipalDep, Principal, request_principal
 from guichet_kit.bus.handover import hand_over
 from guichet_kit.i18n import request_language
@@ -164,7 +164,7 @@ def request_correlation_id() -> uuid.UUID:
 
 def _language(request: Request, principal: Principal | None) -> Language:
     locale = (principal.locale or "")[:2].lower() if principal else ""
-    chosen = locale if locale in ("fr", "nl", "de", "en") else request_language(request)
+    chosen = locale if locale in LANGUAGES else request_language(request)
     return chosen  # type: ignore[return-value]
 
 

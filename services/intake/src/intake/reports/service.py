@@ -33,6 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from guichet_contracts.envelope import Envelope
 from guichet_contracts.events.report import PhotoRef, ReportContent, Reporter, ReportSubmitted
 from guichet_contracts.ids import uuid7
+from guichet_contracts.roles import Action, Resource, roles_for
 from guichet_contracts.tracking import new_tracking_number, token_hash
 from guichet_contracts.values import Channel, GeoPoint, Language
 from guichet_kit.auth import Principal
@@ -57,7 +58,7 @@ from intake.reports.validation import check_category
 logger = logging.getLogger(__name__)
 
 STAFF_ROLES = ("field_agent", "staff", "coordinator")
-DESK_ROLES = ("staff", "coordinator")
+DESK_ROLES = roles_for(Resource.DESK_REPORTS, Action.WRITE)
 DESK_CHANNELS = frozenset({Channel.COUNTER, Channel.PHONE})
 ANONYMOUS_SCOPE = "anonymous"
 CREATED = 201

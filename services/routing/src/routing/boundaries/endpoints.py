@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body
 
-from guichet_kit.db import SessionDep, bind_tenant
-from routing.access import NisPath, OperatorDep
+from guichet_kit.auth import NisPath
+from routing.access import BoundariesWriter, MunicipalitiesWriter
 from routing.boundaries.schemas import MunicipalityBody, MunicipalityImported
 from routing.boundaries.service import area_km2, import_boundary, put_municipality
 
@@ -26,9 +26,8 @@ INVALID: dict[int | str, dict[str, Any]] = {
     max_body_size=LARGE_GEOJSON,
 )
 async def put_municipality_endpoint(
-    nis: NisPath, body: MunicipalityBody, _operator: OperatorDep, session: SessionDep
+    nis: NisPath, body: MunicipalityBody, session: MunicipalitiesWriter
 ) -> MunicipalityImported:
-    await bind_tenant(session, nis)
     changed = await put_municipality(session, nis, body)
     return MunicipalityImported(
         nis=nis, area_km2=round(await area_km2(session, nis), 3), changed=changed
@@ -44,10 +43,8 @@ async def put_municipality_endpoint(
 )
 async def put_boundary(
     nis: NisPath,
-    _operator: OperatorDep,
-    session: SessionDep,
+    session: BoundariesWriter,
     document: Annotated[dict[str, Any], Body(description="GeoJSON")],
 ) -> MunicipalityImported:
-    await bind_tenant(session, nis)
     area = await import_boundary(session, nis, document)
     return MunicipalityImported(nis=nis, area_km2=round(area, 3))

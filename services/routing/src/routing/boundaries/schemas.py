@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from guichet_contracts.values import OfficialLanguage
 from routing.directory.schemas import LabelsBody
 
 
@@ -13,7 +14,7 @@ class MunicipalityBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     names: LabelsBody
-    languages: list[Literal["fr", "nl", "de"]] = Field(min_length=1, max_length=3)
+    languages: list[OfficialLanguage] = Field(min_length=1, max_length=3)
     case_prefix: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
     boundary: dict[str, Any] = Field(description="GeoJSON (Multi)Polygon, Feature(Collection)")
 

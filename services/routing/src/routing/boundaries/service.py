@@ -16,11 +16,12 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from guichet_kit.auth import MunicipalityNotFound
 from routing.boundaries.schemas import MunicipalityBody
 from routing.demo import official_languages
 from routing.directory.publication import publish_directory
 from routing.directory.repository import MunicipalityRow, upsert_municipality
-from routing.errors import BoundaryOverlap, MunicipalityNotFound
+from routing.errors import BoundaryOverlap
 from routing.geo.geojson import to_multipolygon
 from routing.geo.validity import check_valid
 from routing.models import Municipality

@@ -8,8 +8,10 @@ from uuid import UUID
 from fastapi import APIRouter
 from pydantic import BaseModel
 
+from guichet_contracts.roles import readable_levels
 from guichet_contracts.values import Confidentiality, Priority
-from routing.access import NisPath, StaffSession
+from guichet_kit.auth import NisPath
+from routing.access import DecisionsReader
 from routing.errors import DecisionNotFound
 from routing.router.repository import decision_for
 
@@ -40,9 +42,10 @@ class DecisionView(BaseModel):
 
 
 @router.get("/{report_id}", summary="The routing decision for a report, and why it was taken")
-async def get_decision(nis: NisPath, report_id: UUID, session: StaffSession) -> DecisionView:
-    decision = await decision_for(session, report_id)
-    if decision is None:
+async def get_decision(nis: NisPath, report_id: UUID, admitted: DecisionsReader) -> DecisionView:
+    decision = await decision_for(admitted.session, report_id)
+    readable = readable_levels(admitted.principal.roles)  # a confidential one is hidden
+    if decision is None or Confidentiality(decision.confidentiality) not in readable:
         raise DecisionNotFound(report_id=str(report_id))
     return DecisionView(
         report_id=decision.report_id,

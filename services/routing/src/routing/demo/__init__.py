@@ -8,7 +8,6 @@ and ship inside the wheel. Provenance and licences are documented in
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from collections.abc import Iterable
 from functools import cache
@@ -17,7 +16,8 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from guichet_contracts.values import Confidentiality, Priority
+from guichet_contracts.tenancy import TenantId, is_tenant_id
+from guichet_contracts.values import Confidentiality, OfficialLanguage, Priority
 from routing.rules.schemas import RuleBody
 
 __all__ = [
@@ -37,15 +37,12 @@ __all__ = [
     "official_languages",
 ]
 
-OfficialLanguage = Literal["fr", "nl", "de"]
-NisCode = Annotated[str, StringConstraints(pattern=r"^\d{5}$")]
 DepartmentCode = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]{1,15}$")]
 CategoryCode = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
 
 _Item = TypeVar("_Item", "Department", "Category")
 
-_NIS_RE = re.compile(r"^\d{5}$")
 # The nine municipalities of the German-speaking Community (all in arrondissement Verviers).
 _GERMAN_SPEAKING = frozenset(
     {"63001", "63012", "63013", "63023", "63040", "63048", "63061", "63067", "63087"}
@@ -130,7 +127,7 @@ class Category(_Frozen):
 
 
 class Municipality(_Frozen):
-    nis: NisCode
+    nis: TenantId
     names: Labels
     languages: Annotated[tuple[OfficialLanguage, ...], Field(min_length=1)]
     case_prefix: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
@@ -194,7 +191,7 @@ class DemoDirectory(_Frozen):
 
 def official_languages(nis: str) -> frozenset[str]:
     """Official language(s) of a municipality, derived from its NIS code."""
-    if not _NIS_RE.match(nis):
+    if not is_tenant_id(nis):
         raise ValueError(f"not a NIS code: {nis!r}")
     if nis in _GERMAN_SPEAKING:
         return frozenset({"de"})
@@ -219,7 +216,7 @@ def load_boundary(nis: str) -> dict[str, Any]:
 
     Raises ValueError for a malformed NIS code or file, LookupError when no boundary ships.
     """
-    if not _NIS_RE.match(nis):
+    if not is_tenant_id(nis):
         raise ValueError(f"not a NIS code: {nis!r}")
     entry = resources.files(__name__).joinpath("boundaries").joinpath(f"{nis}.geojson")
     if not entry.is_file():

@@ -1,14 +1,17 @@
-"""`/v1/municipalities/{nis}/directory|departments|categories`: the directory admin API
-(tenant_admin of that municipality). Every change publishes a new directory snapshot."""
+"""`/v1/municipalities/{nis}/directory|departments|categories`: the municipality's directory,
+read by its members and changed by its administrator. Every change publishes a new directory
+snapshot."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from guichet_contracts.events.directory import DirectoryPublished
-from routing.access import AdminSession, NisPath
+from guichet_kit.auth import NisPath
+from routing.access import DirectoryReader, DirectoryWriter
 from routing.directory import admin
 from routing.directory.publication import build_snapshot, publish_directory, published_revision
 from routing.directory.schemas import CategoryBody, DepartmentBody
@@ -24,13 +27,13 @@ INVALID: dict[int | str, dict[str, Any]] = {
 
 
 @router.get("/directory", summary="The municipality's directory, as last published")
-async def get_directory(nis: NisPath, session: AdminSession) -> DirectoryPublished:
+async def get_directory(nis: NisPath, session: DirectoryReader) -> DirectoryPublished:
     return await _current(session, nis)
 
 
 @router.put("/departments/{code}", summary="Create or update a department", responses=INVALID)
 async def put_department(
-    nis: NisPath, code: DepartmentPath, body: DepartmentBody, session: AdminSession
+    nis: NisPath, code: DepartmentPath, body: DepartmentBody, session: DirectoryWriter
 ) -> DirectoryPublished:
     await admin.put_department(session, nis, code, body)
     return await _current(session, nis)
@@ -42,7 +45,9 @@ async def put_department(
     summary="Delete a department no category or rule uses",
     responses=INVALID,
 )
-async def delete_department(nis: NisPath, code: DepartmentPath, session: AdminSession) -> Response:
+async def delete_department(
+    nis: NisPath, code: DepartmentPath, session: DirectoryWriter
+) -> Response:
     if not await admin.delete_department(session, nis, code):
         raise DirectoryEntryNotFound(code=code)
     return Response(status_code=204)
@@ -54,7 +59,7 @@ async def delete_department(nis: NisPath, code: DepartmentPath, session: AdminSe
     responses=INVALID,
 )
 async def put_category(
-    nis: NisPath, code: CategoryPath, body: CategoryBody, session: AdminSession
+    nis: NisPath, code: CategoryPath, body: CategoryBody, session: DirectoryWriter
 ) -> DirectoryPublished:
     await admin.put_category(session, nis, code, body)
     return await _current(session, nis)
@@ -66,13 +71,13 @@ async def put_category(
     summary="Delete a category no rule uses",
     responses=INVALID,
 )
-async def delete_category(nis: NisPath, code: CategoryPath, session: AdminSession) -> Response:
+async def delete_category(nis: NisPath, code: CategoryPath, session: DirectoryWriter) -> Response:
     if not await admin.delete_category(session, nis, code):
         raise DirectoryEntryNotFound(code=code)
     return Response(status_code=204)
 
 
-async def _current(session: AdminSession, nis: str) -> DirectoryPublished:
+async def _current(session: AsyncSession, nis: str) -> DirectoryPublished:
     revision = await published_revision(session, nis)
     if revision is None:
         revision = (await publish_directory(session, nis)).revision

@@ -27,6 +27,7 @@ from guichet_contracts.events.directory import (
     SubcategoryInfo,
 )
 from guichet_contracts.ids import uuid7
+from guichet_kit.auth import MunicipalityNotFound
 from guichet_kit.bus import MAX_EVENT_BYTES, EventTooLargeError, add_to_outbox
 from routing.errors import DirectoryTooLarge
 from routing.models import (
@@ -38,10 +39,6 @@ from routing.models import (
     Subcategory,
     outbox,
 )
-
-
-class UnknownMunicipalityError(LookupError):
-    """No hosted municipality with that NIS code."""
 
 
 async def published_revision(session: AsyncSession, nis: str) -> int | None:
@@ -98,7 +95,7 @@ async def _municipality(session: AsyncSession, nis: str) -> MunicipalityInfo:
     )
     row = (await session.execute(statement)).one_or_none()
     if row is None:
-        raise UnknownMunicipalityError(nis)
+        raise MunicipalityNotFound(nis=nis)
     town, boundary = row
     return MunicipalityInfo.model_validate(
         {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-LABEL_LANGUAGES = ("fr", "nl", "de", "en")
+from guichet_contracts.values import LANGUAGES
 
 
 def sql_list(values: tuple[str, ...]) -> str:
@@ -12,7 +12,7 @@ def sql_list(values: tuple[str, ...]) -> str:
 
 def labels_check(column: str) -> str:
     """A jsonb object carrying a text for every language the platform speaks."""
-    return f"jsonb_typeof({column}) = 'object' AND {column} ?& ARRAY[{sql_list(LABEL_LANGUAGES)}]"
+    return f"jsonb_typeof({column}) = 'object' AND {column} ?& ARRAY[{sql_list(LANGUAGES)}]"
 
 
 def one_of(column: str, values: tuple[str, ...]) -> str:

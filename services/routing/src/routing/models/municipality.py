@@ -11,17 +11,17 @@ from sqlalchemy import CheckConstraint, Index, Text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from guichet_contracts.tenancy import NIS_PATTERN
+from guichet_contracts.values import OFFICIAL_LANGUAGES
 from routing.models import Base
 from routing.models.checks import labels_check, sql_list
 from routing.models.timestamps import TimestampMixin
-
-OFFICIAL_LANGUAGES = ("fr", "nl", "de")
 
 
 class Municipality(TimestampMixin, Base):
     __tablename__ = "municipality"
     __table_args__ = (
-        CheckConstraint("nis ~ '^[0-9]{5}$'", name="nis_format"),
+        CheckConstraint(f"nis ~ '{NIS_PATTERN}'", name="nis_format"),
         CheckConstraint("case_prefix ~ '^[A-Z]{3}$'", name="case_prefix_format"),
         CheckConstraint(
             "cardinality(languages) >= 1"

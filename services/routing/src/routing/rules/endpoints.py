@@ -1,4 +1,4 @@
-"""`/v1/municipalities/{nis}/rules`: the municipality's ordered routing rules (tenant_admin)."""
+"""`/v1/municipalities/{nis}/rules`: the municipality's ordered routing rules."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from uuid import UUID
 from fastapi import APIRouter
 
 from guichet_contracts.values import Confidentiality, Priority
-from routing.access import AdminSession, NisPath
+from guichet_kit.auth import NisPath
+from routing.access import RulesReader, RulesWriter
 from routing.errors import RuleNotFound
 from routing.models import RoutingRule
 from routing.rules import repository
@@ -19,7 +20,7 @@ router = APIRouter(prefix="/v1/municipalities/{nis}/rules", tags=["routing rules
 
 
 @router.get("", summary="The routing rules, in evaluation order")
-async def list_rules(nis: NisPath, session: AdminSession) -> RuleSetView:
+async def list_rules(nis: NisPath, session: RulesReader) -> RuleSetView:
     return RuleSetView(rules=[_view(r, a) for r, a in await repository.stored_rules(session)])
 
 
@@ -28,7 +29,7 @@ async def list_rules(nis: NisPath, session: AdminSession) -> RuleSetView:
     summary="Replace the routing rules (validated as a whole; the first match wins)",
     responses={422: {"description": "unknown department or category, invalid area, ..."}},
 )
-async def replace_rules(nis: NisPath, body: RuleSetBody, session: AdminSession) -> RuleSetView:
+async def replace_rules(nis: NisPath, body: RuleSetBody, session: RulesWriter) -> RuleSetView:
     directory = await repository.directory(session)
     valid = await validate_rule_set(session, body, directory)
     await repository.replace_rules(session, nis, valid)
@@ -36,7 +37,7 @@ async def replace_rules(nis: NisPath, body: RuleSetBody, session: AdminSession) 
 
 
 @router.get("/{rule_id}", summary="One routing rule")
-async def get_rule(nis: NisPath, rule_id: UUID, session: AdminSession) -> RuleView:
+async def get_rule(nis: NisPath, rule_id: UUID, session: RulesReader) -> RuleView:
     for rule, area in await repository.stored_rules(session):
         if rule.id == rule_id:
             return _view(rule, area)
