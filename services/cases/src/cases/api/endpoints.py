@@ -8,9 +8,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
+from cases.access import ReaderDep, StaffContext, WriterDep
 from cases.actors import staff_actor
 from cases.api import views
-from cases.api.access import ReaderDep, StaffContext, WriterDep
 from cases.api.listing import Filters, Sort, page
 from cases.api.schemas import (
     AssignmentIn,

@@ -10,9 +10,9 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
+from cases.access import ReaderDep, StaffContext, WriterDep
 from cases.actors import staff_actor
 from cases.api import views
-from cases.api.access import ReaderDep, StaffContext, WriterDep
 from cases.api.schemas import AttachmentLink, AttachmentOut, NoteOut
 from cases.attachments import files
 from cases.attachments.forms import FORM_OVERHEAD, read_note_form

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Request, Response
 
 from cases import clock
-from cases.api.access import NisPath, ReaderDep, StaffContext, staff_context
+from cases.access import NisPath, ReaderDep, StaffContext, staff_context
 from cases.canned import repository
 from cases.canned.schemas import CannedIn, CannedOut
 from cases.errors import CannedResponseNotFound

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from cases import clock
-from cases.api.access import NisPath, ReaderDep, StaffContext, staff_context
+from cases.access import NisPath, ReaderDep, StaffContext, staff_context
 from cases.tenant_settings import repository
 from guichet_kit.auth import PrincipalDep
 from guichet_kit.db import SessionDep
