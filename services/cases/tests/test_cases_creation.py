@@ -16,12 +16,12 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from cases.creation.new_case import create_case
+from cases.creation.numbering import format_number
 from cases.directory import repository as directory
 from cases.errors import DuplicateTargetNotOpen
 from cases.models.case import Case
 from cases.models.case_history import CaseHistory
 from cases.models.case_supporter import CaseSupporter
-from cases.numbering import format_number
 from guichet_contracts.envelope import Envelope
 from guichet_contracts.events.routing import RoutingDecided
 from guichet_kit.bus.consumer import last_delivery_var

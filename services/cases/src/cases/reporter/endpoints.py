@@ -8,13 +8,14 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from cases.attachments import files
-from cases.attachments.forms import FORM_OVERHEAD, read_note_form
+from cases.notes import files
+from cases.notes.forms import FORM_OVERHEAD, read_note_form
+from cases.notes.links import Links
 from cases.reporter import service
 from cases.reporter.access import ReaderDep, locked_case, profile_language
 from cases.reporter.mine import my_cases
 from cases.reporter.schemas import CommentReceipt, MyCase, ReporterCaseView
-from cases.reporter.view import Links, reporter_view
+from cases.reporter.view import reporter_view
 from cases.settings import Settings
 from guichet_kit.auth import PrincipalDep
 from guichet_kit.db import SessionDep

@@ -3,8 +3,8 @@
 Cases of one town are written in several languages, so the index uses the `simple` text
 search configuration (no stemming) over text folded by `cases.search_fold()`: lower case,
 accents removed (é→e, ü→u, ç→c, ...), ß→ss, œ→oe, æ→ae. The function is defined (and frozen)
-by migration c99a7fb86224; IMMUTABLE, so the stored `search_vector` column and its GIN
-index can use it.
+by migration c99a7fb86224; IMMUTABLE, so the stored `search_vector` column
+(`models.case.SEARCH_DOCUMENT`) and its GIN index can use it.
 Queries are prefixes of every word ("ecol" finds "école"); case and tracking numbers are
 indexed with their dashes as spaces (the parser would read "-2026" as a signed number).
 """
@@ -15,11 +15,6 @@ import re
 
 from sqlalchemy import ColumnElement, func
 
-SEARCH_DOCUMENT = (
-    "to_tsvector('simple'::regconfig, cases.search_fold("
-    "translate(number || ' ' || tracking_number, '-', ' ') || ' ' || description || ' ' || "
-    "coalesce(address, '')))"
-)
 MAX_TERMS = 10
 _WORD = re.compile(r"[^\W_]+")
 

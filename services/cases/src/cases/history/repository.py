@@ -1,4 +1,4 @@
-"""Appending to a case's history (the table refuses updates and deletes)."""
+"""Appending to a case's history and reading it back."""
 
 from __future__ import annotations
 

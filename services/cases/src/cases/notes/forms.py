@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from fastapi import Request
 from starlette.datastructures import UploadFile
 
-from cases.attachments.files import Upload
 from cases.errors import FileTooLarge, UnsupportedContentType
+from cases.notes.files import Upload
 from guichet_kit.errors import BadRequest
 from guichet_kit.images import MIB
 
