@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cases import clock
 from cases.listing.filters import Filters, Sort, parse_bbox, parse_polygon
-from cases.listing.search import matches
+from cases.listing.search import prefix_query
 from cases.models.case import Case
 from cases.visibility import visible_levels
 from cases.workflow.table import CLOSED_STATUSES
@@ -22,6 +22,14 @@ class Row:
     case: Case
     lon: float
     lat: float
+
+
+def matches(vector: ColumnElement[str | None], text: str) -> ColumnElement[bool] | None:
+    query = prefix_query(text)
+    if query is None:
+        return None
+    tsquery = func.to_tsquery("simple", func.cases.search_fold(query))
+    return vector.op("@@")(tsquery)
 
 
 def overdue_clause() -> ColumnElement[bool]:

@@ -1,4 +1,5 @@
-"""Full-text search over cases, accent-insensitive and language-neutral (fr/nl/de/en).
+"""Full-text search over cases, accent-insensitive and language-neutral (fr/nl/de/en): the
+query built from the user's words (the clause over the index is `listing.repository.matches`).
 
 Cases of one town are written in several languages, so the index uses the `simple` text
 search configuration (no stemming) over text folded by `cases.search_fold()`: lower case,
@@ -13,8 +14,6 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import ColumnElement, func
-
 MAX_TERMS = 10
 _WORD = re.compile(r"[^\W_]+")
 
@@ -24,11 +23,3 @@ def prefix_query(text: str) -> str | None:
     letters/digits only, so the user cannot inject tsquery operators."""
     words = _WORD.findall(text)[:MAX_TERMS]
     return " & ".join(f"{word}:*" for word in words) or None
-
-
-def matches(vector: ColumnElement[str | None], text: str) -> ColumnElement[bool] | None:
-    query = prefix_query(text)
-    if query is None:
-        return None
-    tsquery = func.to_tsquery("simple", func.cases.search_fold(query))
-    return vector.op("@@")(tsquery)
