@@ -82,6 +82,12 @@ class InvalidArea(Unprocessable):
     code = "case.invalid_area"
 
 
+class InvalidDate(Unprocessable):
+    """A date filter outside what UTC (and the database) can hold."""
+
+    code = "case.invalid_date"
+
+
 class DirectoryMissing(RuntimeError):
     """No directory snapshot for the tenant yet: the case number needs its prefix. The event
     is retried (nak with backoff) until the snapshot arrives."""

@@ -85,10 +85,10 @@ ERRORS: Catalog = {
         "de": "Die Gemeinde {nis} wurde nicht gefunden.",
     },
     "case.department_unknown": {
-        "en": "Department {code} does not exist in this municipality.",
-        "fr": "Le service {code} n'existe pas dans cette commune.",
-        "nl": "De dienst {code} bestaat niet in deze gemeente.",
-        "de": "Die Abteilung {code} gibt es in dieser Gemeinde nicht.",
+        "en": "Department {code} does not exist in this municipality (departments: {allowed}).",
+        "fr": "Le service {code} n'existe pas dans cette commune (services : {allowed}).",
+        "nl": "De dienst {code} bestaat niet in deze gemeente (diensten: {allowed}).",
+        "de": "Die Abteilung {code} gibt es in dieser Gemeinde nicht (Abteilungen: {allowed}).",
     },
     "case.canned_response_not_found": {
         "en": "There is no canned response {code} in language {language}.",
@@ -101,6 +101,16 @@ ERRORS: Catalog = {
         "fr": "Le filtre de zone est invalide : {reason}.",
         "nl": "De zonefilter is ongeldig: {reason}.",
         "de": "Der Gebietsfilter ist ungültig: {reason}.",
+    },
+    "case.invalid_date": {
+        "en": "{field} is out of range: give a moment between 0001-01-01T00:00:00Z and "
+        "9999-12-31T23:59:59Z in UTC.",
+        "fr": "{field} est hors limites : indiquez un moment entre 0001-01-01T00:00:00Z et "
+        "9999-12-31T23:59:59Z en UTC.",
+        "nl": "{field} valt buiten het bereik: geef een tijdstip tussen 0001-01-01T00:00:00Z en "
+        "9999-12-31T23:59:59Z in UTC.",
+        "de": "{field} liegt außerhalb des gültigen Bereichs: Geben Sie einen Zeitpunkt zwischen "
+        "0001-01-01T00:00:00Z und 9999-12-31T23:59:59Z in UTC an.",
     },
 }
 

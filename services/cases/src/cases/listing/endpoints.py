@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 
 from cases.access import ReaderDep
 from cases.listing import views
-from cases.listing.filters import Filters, Sort
+from cases.listing.filters import Filters, Sort, checked_moment
 from cases.listing.repository import page
 from cases.listing.schemas import CasePage
 from guichet_contracts.values import CaseStatus, Priority
@@ -54,8 +54,8 @@ async def list_cases(
         category=category,
         priorities=priority or (),
         overdue=overdue,
-        created_from=created_from,
-        created_to=created_to,
+        created_from=checked_moment("created_from", created_from),
+        created_to=checked_moment("created_to", created_to),
         bbox=bbox,
         polygon=polygon,
         text=q,

@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from cases.errors import InvalidArea
+from cases.errors import InvalidArea, InvalidDate
 from guichet_contracts.values import CaseStatus, Priority
+from guichet_kit.json_input import JsonMalformed, JsonTooDeep, load_json
 
 MAX_POLYGON_POSITIONS = 2000
+POLYGON_DEPTH = 5  # a MultiPolygon: the geometry, its polygons, rings, positions, numbers
 
 
 class Sort(StrEnum):
@@ -73,9 +75,11 @@ def _positions(rings: Any) -> int:
 def parse_polygon(raw: str) -> str:
     """A GeoJSON Polygon or MultiPolygon geometry (WGS84), checked, re-serialised."""
     try:
-        geometry = json.loads(raw)
-    except json.JSONDecodeError:
+        geometry = load_json(raw, max_depth=POLYGON_DEPTH)
+    except JsonMalformed:
         raise InvalidArea(reason="polygon is not JSON") from None
+    except JsonTooDeep:
+        raise InvalidArea(reason=f"polygon nests more than {POLYGON_DEPTH} levels") from None
     if not isinstance(geometry, dict) or geometry.get("type") not in ("Polygon", "MultiPolygon"):
         raise InvalidArea(reason="polygon must be a GeoJSON Polygon or MultiPolygon")
     coordinates = geometry.get("coordinates")
@@ -85,3 +89,21 @@ def parse_polygon(raw: str) -> str:
     if sum(_positions(rings) for rings in polygons) > MAX_POLYGON_POSITIONS:
         raise InvalidArea(reason=f"at most {MAX_POLYGON_POSITIONS} positions")
     return json.dumps({"type": geometry["type"], "coordinates": coordinates})
+
+
+def checked_moment(name: str, moment: datetime | None) -> datetime | None:
+    """`moment` in UTC; a date that UTC cannot hold (year 1 east of Greenwich, 9999 west of
+    it) is refused, as the database could not compare it."""
+    if moment is None:
+        return None
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise InvalidDate(
+            field=name,
+            extra={"field": name, "minimum": MIN_MOMENT, "maximum": MAX_MOMENT},
+        ) from None
+
+
+MIN_MOMENT = "0001-01-01T00:00:00Z"
+MAX_MOMENT = "9999-12-31T23:59:59Z"

@@ -171,8 +171,13 @@ class Assignment:
 
 
 async def assign(session: AsyncSession, case: Case, assignment: Assignment, actor: Actor) -> None:
-    if not await directory.department_exists(session, assignment.department):
-        raise DepartmentUnknown(code=assignment.department)
+    departments = await directory.department_codes(session)
+    if assignment.department not in departments:
+        raise DepartmentUnknown(
+            code=assignment.department,
+            allowed=", ".join(departments) or "—",
+            extra={"allowed": departments},
+        )
     at = clock.now()
     previous = {
         "department": case.lead_department,
