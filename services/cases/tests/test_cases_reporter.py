@@ -385,6 +385,48 @@ async def test_reporter_comment_refusals_are_translated_and_write_nothing(
     assert list(s3_client.list_objects(bucket, prefix=f"{LEEUW}/cases/{case_id}/")) == []
 
 
+async def test_deeply_nested_comment_is_a_clear_400(
+    client: httpx.AsyncClient, report: Callable[..., Any], admin_engine: AsyncEngine
+) -> None:
+    case = await report()
+    body = '{"text": ' + "[" * 990 + "]" * 990 + "}"
+    headers = {**case.headers, "Content-Type": "application/json", "Accept-Language": "de"}
+    response = await client.post(f"{case.url}/comments", content=body, headers=headers)
+    assert response.status_code == 400, response.text
+    problem = response.json()
+    assert problem["code"] == "request.json_too_deep"
+    assert "32 Ebenen" in problem["detail"]
+    assert await note_count(admin_engine, case.number) == 0
+
+
+async def test_announced_oversized_upload_is_a_translated_problem(
+    client: httpx.AsyncClient, tokens: TokenFactory, report: Callable[..., Any]
+) -> None:
+    """A Content-Length over the route's limit is refused before the body is read, by
+    Starlette's limiter: a problem in the caller's language too, not its plain text."""
+    case = await report()
+    too_big = ("big.jpg", b"\xff\xd8\xff" + b"0" * (2 * 1024 * 1024 + 100 * 1024), "image/jpeg")
+    uploads = [
+        (f"{STAFF}/{case.number}/attachments", await staff(tokens), "file"),
+        (f"{case.url}/comments", case.headers, "photo"),
+    ]
+    for url, headers, part in uploads:
+        response = await client.post(
+            url,
+            headers={**headers, "Accept-Language": "fr"},
+            files={part: too_big},
+            data={"visibility": "public"},
+        )
+        assert response.status_code == 413, response.text
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.headers["content-language"] == "fr"
+        problem = response.json()
+        assert problem["code"] == "http.content_too_large"
+        assert problem["detail"] == "Le corps de la requête est trop volumineux."
+        assert problem["max_bytes"] == 2 * 1024 * 1024 + 64 * 1024
+        assert problem["instance"] == url
+
+
 async def test_confidential_case_shows_its_reporter_status_only(
     client: httpx.AsyncClient, tokens: TokenFactory, report: Callable[..., Any]
 ) -> None:

@@ -4,7 +4,6 @@ checked before the body is read; the file is read up to its limit + 1 byte."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from fastapi import Request
@@ -14,6 +13,7 @@ from cases.errors import FileTooLarge, UnsupportedContentType
 from cases.notes.files import Upload
 from guichet_kit.errors import BadRequest
 from guichet_kit.images import MIB
+from guichet_kit.json_input import load_json
 
 FORM_OVERHEAD = 64 * 1024
 _MAX_FORM_FILES = 1
@@ -44,10 +44,7 @@ async def read_note_form(request: Request, file_part: str, max_bytes: int) -> No
 
 
 def _from_json(raw: bytes) -> NoteForm:
-    try:
-        body = json.loads(raw)
-    except ValueError as exc:
-        raise BadRequest() from exc
+    body = load_json(raw)
     if not isinstance(body, dict):
         raise BadRequest()
     return NoteForm(_field(body.get("text")), _field(body.get("visibility")), None)
