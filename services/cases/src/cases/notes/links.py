@@ -1,12 +1,19 @@
-"""Presigned download URLs of the files of a case's notes."""
+"""Presigned download URLs of a case's files: attachments of notes, and the report's photos
+(stored by intake under the same tenant prefix, display image and thumbnail, EXIF-free)."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 
 from cases.models.case_attachment import CaseAttachment
-from cases.notes.schemas import AttachmentLink, PublicAttachment
+from cases.notes.schemas import AttachmentLink, PhotoLink, PublicAttachment
+from guichet_contracts.events.report import PhotoRef
 from guichet_kit.storage import ObjectStorage, content_disposition
+
+logger = logging.getLogger(__name__)
 
 
 class Links:
@@ -46,3 +53,30 @@ class Links:
             url=await self.url(row.path),
             thumbnail_url=await self.thumbnail(row),
         )
+
+    async def photos(self, stored: Sequence[dict[str, Any]]) -> list[PhotoLink]:
+        """The report's photos (`case.photos`, intake's refs). A key outside the tenant's
+        prefix is never signed (it cannot be this tenant's photo)."""
+        links: list[PhotoLink] = []
+        for raw in stored:
+            ref = PhotoRef.model_validate(raw)
+            display, thumbnail = self._path(ref.object_key), self._path(ref.thumbnail_key)
+            if display is None or thumbnail is None:
+                logger.error("photo %s is not under tenant %s", ref.photo_id, self.tenant_id)
+                continue
+            links.append(
+                PhotoLink(
+                    photo_id=ref.photo_id,
+                    content_type=ref.content_type,
+                    width=ref.width,
+                    height=ref.height,
+                    url=await self.url(display),
+                    thumbnail_url=await self.url(thumbnail),
+                    expires_in=self.expires_in,
+                )
+            )
+        return links
+
+    def _path(self, key: str) -> str | None:
+        tenant, _, path = key.partition("/")
+        return path if tenant == self.tenant_id and path else None

@@ -45,6 +45,18 @@ class PublicAttachment(BaseModel):
     thumbnail_url: str | None
 
 
+class PhotoLink(BaseModel):
+    """A photo of the report, as intake stored it: without EXIF or any other metadata."""
+
+    photo_id: uuid.UUID
+    content_type: str
+    width: int
+    height: int
+    url: str = Field(description="presigned URL of the display image")
+    thumbnail_url: str = Field(description="presigned URL of its thumbnail")
+    expires_in: int = Field(description="seconds the URLs stay valid")
+
+
 class NoteOut(BaseModel):
     id: uuid.UUID
     visibility: Literal["internal", "public"]

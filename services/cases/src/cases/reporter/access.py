@@ -45,6 +45,7 @@ class ReporterContext:
     session: AsyncSession
     case: Case
     tracking_number: str
+    report_id: uuid.UUID
     actor: Actor
     language: str
 
@@ -117,7 +118,7 @@ async def locate(
         kind=ActorKind.REPORTER, subject=principal.subject if own_account and principal else None
     )
     language = _language(request, principal, case)
-    return ReporterContext(session, case, number, actor, language)
+    return ReporterContext(session, case, number, locator.report_id, actor, language)
 
 
 async def reading_context(

@@ -96,6 +96,7 @@ def build_router(settings: Settings) -> APIRouter:
             ctx.session,
             ctx.case,
             tracking_number=ctx.tracking_number,
+            report_id=ctx.report_id,
             language=ctx.language,
             links=links,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -49,3 +50,9 @@ async def owner_of(session: AsyncSession, report_id: uuid.UUID) -> Owner | None:
         )
         row = as_supporter.one_or_none()
     return None if row is None else Owner(case_id=row[0], subject=row[1])
+
+
+async def photos_of_report(session: AsyncSession, report_id: uuid.UUID) -> list[dict[str, Any]]:
+    """The photos of the report that opened a case (a supporter's photos are not kept)."""
+    statement = select(Case.photos).where(Case.report_id == report_id)
+    return list((await session.execute(statement)).scalar_one_or_none() or [])

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from cases.notes.schemas import PublicAttachment
+from cases.notes.schemas import PhotoLink, PublicAttachment
 from guichet_contracts.values import CaseStatus
 
 
@@ -49,6 +49,9 @@ class ReporterCaseView(BaseModel):
     supporters: int
     restricted: bool = Field(
         description="confidential case: the reporter sees its status and dates only"
+    )
+    photos: list[PhotoLink] = Field(
+        description="the photos of your own report (not those of others who reported the same)"
     )
     timeline: list[TimelineEntry]
 

@@ -21,6 +21,7 @@ from cases.models.case_history import CaseHistory
 from cases.models.case_note import CaseNote
 from cases.notes import repository as notes
 from cases.notes.links import Links
+from cases.reporter import repository
 from cases.reporter.schemas import Named, PublicAuthor, ReporterCaseView, TimelineEntry
 from cases.tenant_settings import repository as case_settings
 from guichet_contracts.values import CaseStatus, Confidentiality
@@ -92,6 +93,7 @@ async def reporter_view(
     case: Case,
     *,
     tracking_number: str,
+    report_id: uuid.UUID,
     language: str,
     links: Links,
 ) -> ReporterCaseView:
@@ -130,5 +132,6 @@ async def reporter_view(
         planned_for=case.planned_for,
         supporters=case.supporters,
         restricted=restricted,
+        photos=await links.photos(await repository.photos_of_report(session, report_id)),
         timeline=entries,
     )

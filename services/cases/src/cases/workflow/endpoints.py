@@ -1,6 +1,6 @@
 """What staff do with one case of their municipality: read it, move it through the workflow,
 assign it, write notes, attach files (photos cleaned like the reporters', EXIF gone; PDFs as
-sent), and fetch presigned URLs of its files."""
+sent), and fetch presigned URLs of its files and of the report's photos."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from cases.notes import repository as notes
 from cases.notes import service as note_service
 from cases.notes.forms import FORM_OVERHEAD, read_note_form
 from cases.notes.links import Links
-from cases.notes.schemas import AttachmentLink, AttachmentOut, NoteIn, NoteOut
+from cases.notes.schemas import AttachmentLink, AttachmentOut, NoteIn, NoteOut, PhotoLink
 from cases.notes.views import attachments_out, note_out
 from cases.settings import Settings
 from cases.visibility import can_see
@@ -158,5 +158,14 @@ def build_router(settings: Settings) -> APIRouter:
         if row is None:
             raise AttachmentNotFound(attachment_id=str(attachment_id))
         return await Links(get_storage(request), ctx.tenant_id, ttl).download(row)
+
+    @router.get(
+        "/{case_number}/photos",
+        responses=NOT_FOUND,
+        summary="Presigned URLs of the report's photos (EXIF-free display image, thumbnail)",
+    )
+    async def photos(ctx: ReaderDep, case_number: str, request: Request) -> list[PhotoLink]:
+        case = await _case(ctx, case_number)
+        return await Links(get_storage(request), ctx.tenant_id, ttl).photos(case.photos)
 
     return router
