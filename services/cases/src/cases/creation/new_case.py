@@ -95,16 +95,18 @@ async def create_cases(
 def case_rows(tenant_id: str, case: NewCase, decision: RoutingDecided) -> list[Row]:
     """The case, its locator and its first history entry."""
     opened = history.entry(
-        tenant_id=tenant_id,
-        case_id=case.id,
-        at=case.created_at,
-        action="created",
-        actor=SYSTEM,
-        to_status=CaseStatus.NEW,
-        details={
-            "report_id": str(decision.report.report_id),
-            "rule": decision.rule.model_dump(mode="json"),
-        },
+        tenant_id,
+        case.id,
+        history.Change(
+            at=case.created_at,
+            action="created",
+            actor=SYSTEM,
+            to_status=CaseStatus.NEW,
+            details={
+                "report_id": str(decision.report.report_id),
+                "rule": decision.rule.model_dump(mode="json"),
+            },
+        ),
     )
     return [case_row(tenant_id, case, decision), locator_row(tenant_id, decision.report), opened]
 

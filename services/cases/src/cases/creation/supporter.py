@@ -70,12 +70,14 @@ async def add_supporter(
         supporter_row(target, report, at),
         locator_row(target.tenant_id, report),
         history.entry(
-            tenant_id=target.tenant_id,
-            case_id=target.id,
-            at=at,
-            action="supporter_added",
-            actor=SYSTEM,
-            details={"report_id": str(report.report_id), "supporters": target.supporters},
+            target.tenant_id,
+            target.id,
+            history.Change(
+                at=at,
+                action="supporter_added",
+                actor=SYSTEM,
+                details={"report_id": str(report.report_id), "supporters": target.supporters},
+            ),
         ),
     ]
     payload = CaseMerged(

@@ -73,9 +73,8 @@ async def add_note(
         details["attachments"] = [str(row.id) for row in rows]
     await history.record(
         session,
-        history.entry(
-            tenant_id=case.tenant_id,
-            case_id=case.id,
+        case,
+        history.Change(
             at=at,
             action="note_added",
             actor=actor,

@@ -92,9 +92,8 @@ async def transition(
             details[key] = value
     await history.record(
         session,
-        history.entry(
-            tenant_id=case.tenant_id,
-            case_id=case.id,
+        case,
+        history.Change(
             at=at,
             action="reopened" if move.is_reopen else "status_changed",
             actor=actor,
@@ -143,9 +142,8 @@ async def merge_into(
     await repository.add_supporter(session, supporter)
     await history.record(
         session,
-        history.entry(
-            tenant_id=target.tenant_id,
-            case_id=target.id,
+        target,
+        history.Change(
             at=at,
             action="merged",
             actor=actor,
@@ -195,9 +193,8 @@ async def assign(session: AsyncSession, case: Case, assignment: Assignment, acto
     case.updated_at = at
     await history.record(
         session,
-        history.entry(
-            tenant_id=case.tenant_id,
-            case_id=case.id,
+        case,
+        history.Change(
             at=at,
             action="assigned",
             actor=actor,
