@@ -103,14 +103,12 @@ ERRORS: Catalog = {
         "de": "Der Gebietsfilter ist ungültig: {reason}.",
     },
     "case.invalid_date": {
-        "en": "{field} is out of range: give a moment between 0001-01-01T00:00:00Z and "
-        "9999-12-31T23:59:59Z in UTC.",
-        "fr": "{field} est hors limites : indiquez un moment entre 0001-01-01T00:00:00Z et "
-        "9999-12-31T23:59:59Z en UTC.",
-        "nl": "{field} valt buiten het bereik: geef een tijdstip tussen 0001-01-01T00:00:00Z en "
-        "9999-12-31T23:59:59Z in UTC.",
+        "en": "{field} is out of range: give a moment between {minimum} and {maximum} (UTC).",
+        "fr": "{field} est hors limites : indiquez un moment entre {minimum} et {maximum} (UTC).",
+        "nl": "{field} valt buiten het bereik: geef een tijdstip tussen {minimum} en {maximum} "
+        "(UTC).",
         "de": "{field} liegt außerhalb des gültigen Bereichs: Geben Sie einen Zeitpunkt zwischen "
-        "0001-01-01T00:00:00Z und 9999-12-31T23:59:59Z in UTC an.",
+        "{minimum} und {maximum} (UTC) an.",
     },
 }
 

@@ -15,6 +15,8 @@ from guichet_kit.json_input import JsonMalformed, JsonTooDeep, load_json
 
 MAX_POLYGON_POSITIONS = 2000
 POLYGON_DEPTH = 5  # a MultiPolygon: the geometry, its polygons, rings, positions, numbers
+MIN_MOMENT = "0001-01-01T00:00:00Z"  # what UTC (datetime, and the database) can hold
+MAX_MOMENT = "9999-12-31T23:59:59Z"
 
 
 class Sort(StrEnum):
@@ -101,9 +103,7 @@ def checked_moment(name: str, moment: datetime | None) -> datetime | None:
     except OverflowError:
         raise InvalidDate(
             field=name,
+            minimum=MIN_MOMENT,
+            maximum=MAX_MOMENT,
             extra={"field": name, "minimum": MIN_MOMENT, "maximum": MAX_MOMENT},
         ) from None
-
-
-MIN_MOMENT = "0001-01-01T00:00:00Z"
-MAX_MOMENT = "9999-12-31T23:59:59Z"
