@@ -1,6 +1,7 @@
 """Reading a note with an optional file from a request: JSON (`text`, `visibility`) or
-multipart/form-data (the same as fields plus one file part). The declared body size is
-checked before the body is read; the file is read up to its limit + 1 byte."""
+multipart/form-data (the same as fields plus one file part). The routes taking them limit
+their body to the file's limit + FORM_OVERHEAD (Starlette refuses more before it is read,
+413); the file is read up to its limit + 1 byte."""
 
 from __future__ import annotations
 
@@ -32,9 +33,6 @@ def _field(value: object) -> str | None:
 
 
 async def read_note_form(request: Request, file_part: str, max_bytes: int) -> NoteForm:
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > max_bytes + FORM_OVERHEAD:
-        raise FileTooLarge(limit_mib=max_bytes // MIB)
     media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
     if media_type == "application/json":
         return _from_json(await request.body())
