@@ -38,6 +38,7 @@ SETTINGS = f"/v1/municipalities/{LEEUW}/case-settings"
 PER_HOUR = 3
 USERS = demo_users()
 ORIENTATION, GPS_IFD = 0x0112, 0x8825
+CONFIDENTIAL = Confidentiality.CONFIDENTIAL
 
 
 @pytest.fixture(scope="module")
@@ -439,6 +440,13 @@ async def test_report_photos_as_short_lived_urls_for_staff_and_reporter(
     for user in ("staff.soignies", "admin.soignies"):
         other = await client.get(f"{STAFF}/{case.number}/photos", headers=await staff(tokens, user))
         assert other.status_code == 404
+    secret = await report(photos=(ref,), category="security", confidentiality=CONFIDENTIAL)
+    for user, status in (("staff.leeuw", 404), ("agent.leeuw", 404), ("security.leeuw", 200)):
+        seen = await client.get(
+            f"{STAFF}/{secret.number}/photos", headers=await staff(tokens, user)
+        )
+        assert seen.status_code == status, user
+    assert len((await follow(client, secret))["photos"]) == 1  # their own, even restricted
     supporter = await report(outcome="duplicate", duplicate_of=await case_id(client, tokens, case))
     assert (await follow(client, supporter))["photos"] == []  # not the first reporter's photos
 
