@@ -129,6 +129,9 @@ KNOWN: dict[tuple[str, str, str], Known] = {
     ),
     ("cases", "GET", "/v1/municipalities/{nis}/cases"): Known(owner="staff.leeuw"),
     ("cases", "GET", "/v1/municipalities/{nis}/cases/{case_number}"): Known(owner="staff.leeuw"),
+    ("cases", "GET", "/v1/municipalities/{nis}/cases/{case_number}/photos"): Known(
+        owner="staff.leeuw"
+    ),
     ("cases", "POST", "/v1/municipalities/{nis}/cases/{case_number}/transitions"): Known(
         body={"to": "rejected", "reason": "not ours"}
     ),

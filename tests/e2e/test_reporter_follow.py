@@ -61,3 +61,35 @@ async def test_reporter_follows_the_case_with_intakes_token(
     path = f"{SOIGNIES}/cases/{created.data['case_id']}/{attachment['id']}.jpg"
     stored = await platform.read_object(path)
     assert metadata_left(stored) == {"exif_tags": {}, "info": {}, "has_exif_marker": False}
+
+
+async def test_staff_and_reporter_see_the_photos_intake_stored(
+    platform: Platform, http: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    where = place(SOIGNIES, north_m=-1200, east_m=800)
+    photo = ("IMG_0003.jpg", jpeg_with_exif(where, size=(640, 480)), "image/jpeg")
+    async with tap(platform.nats.url) as events:
+        response = await submit(http, platform.url("intake"), dumping(where), photos=[photo])
+        assert response.status_code == 201, response.text
+        receipt: dict[str, Any] = response.json()
+        created = await events.wait_for("case.created", within=10, report_id=receipt["report_id"])
+    cases = platform.url("cases")
+    photos = f"{cases}/v1/municipalities/{SOIGNIES}/cases/{created.data['case_number']}/photos"
+    staff = await http.get(photos, headers=(await tokens("staff.soignies")).bearer)
+    assert staff.status_code == 200, staff.text
+    mine = {"X-Tracking-Token": receipt["tracking_token"]}
+    view = await http.get(f"{cases}/v1/tracking/{receipt['tracking_number']}", headers=mine)
+    assert view.status_code == 200, view.text
+    [detail_photo] = (
+        await http.get(
+            photos.removesuffix("/photos"), headers=(await tokens("staff.soignies")).bearer
+        )
+    ).json()["photos"]
+    for [link] in (staff.json(), view.json()["photos"]):
+        display = (await http.get(link["url"])).content
+        assert display == await platform.read_object(detail_photo["object_key"])
+        assert metadata_left(display) == {"exif_tags": {}, "info": {}, "has_exif_marker": False}
+        thumbnail = (await http.get(link["thumbnail_url"])).content
+        assert thumbnail == await platform.read_object(detail_photo["thumbnail_key"])
+    other = await http.get(photos, headers=(await tokens("staff.leeuw")).bearer)
+    assert other.status_code == 404

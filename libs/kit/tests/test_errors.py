@@ -327,12 +327,14 @@ async def test_announced_oversized_body_is_refused_without_an_error_log(
     client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     # With a Content-Length over the limit, Starlette's limiter (outside our middleware)
-    # answers 413 itself, in plain text: documented exception to problem+json.
+    # answers 413 itself, in plain text; the app factory turns it into the same problem.
     with caplog.at_level(logging.ERROR, logger="guichet.errors"):
         response = await client.post(
             "/big", json={"title": "x" * 4096, "location": {"lat": 1, "lon": 1}}
         )
-    assert response.status_code == 413
+    body = assert_problem(response, 413, "http.content_too_large")
+    assert body["detail"] == "Le corps de la requête est trop volumineux."
+    assert body["max_bytes"] == 2048
     assert not caplog.records
 
 

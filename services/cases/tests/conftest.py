@@ -28,7 +28,7 @@ from guichet_contracts.events.directory import (
     DirectoryPublished,
     MunicipalityInfo,
 )
-from guichet_contracts.events.report import ReportContent, Reporter
+from guichet_contracts.events.report import PhotoRef, ReportContent, Reporter
 from guichet_contracts.events.routing import MatchedRule, RoutingDecided
 from guichet_contracts.ids import uuid7
 from guichet_contracts.tracking import new_tracking_number
@@ -105,6 +105,7 @@ def decision(
     token: str | None = None,
     subject: str | None = None,
     tracking_number: str | None = None,
+    photos: tuple[PhotoRef, ...] = (),
 ) -> Envelope:
     """A `routing.decided` v1 envelope for a fresh report; `token` (the reporter's secret
     tracking token, only its SHA-256 travels) and `subject` (logged-in reporter) identify the
@@ -141,6 +142,7 @@ def decision(
             location=GeoPoint(lat=lat, lon=lon),
             address="Kerkstraat 1",
             reporter=reporter,
+            photos=list(photos),
         ),
     )
     return Envelope.build(payload, tenant_id=tenant_id, correlation_id=uuid7())

@@ -359,9 +359,15 @@ async def test_assignment(
     headers = await bearer(tokens, "coordinator.leeuw")
     number = spot.numbers["public"]
     url = f"{BASE}/{number}/assignment"
-    unknown = await client.post(url, json={"department": "voirie"}, headers=headers)
+    unknown = await client.post(
+        url, json={"department": "voirie"}, headers={**headers, "Accept-Language": "fr"}
+    )
     assert unknown.status_code == 422
-    assert unknown.json()["code"] == "case.department_unknown"
+    problem = unknown.json()
+    assert problem["code"] == "case.department_unknown"
+    assert problem["allowed"] == ["clean", "roads", "safety"]  # the town's, not Soignies' voirie
+    assert "clean, roads, safety" in problem["detail"]
+    assert problem["detail"].startswith("Le service voirie")
     done = await client.post(
         url,
         json={"department": "clean", "team": "night", "assignee": "sub-42", "assignee_name": "Jan"},
@@ -505,6 +511,51 @@ async def test_bad_list_parameters_are_422(
 ) -> None:
     response = await client.get(BASE, params=params, headers=await bearer(tokens, "staff.leeuw"))
     assert response.status_code == 422, response.text
+
+
+def nested(depth: int) -> str:
+    """A MultiPolygon whose coordinates nest `depth` arrays deep."""
+    return '{"type": "MultiPolygon", "coordinates": ' + "[" * depth + "]" * depth + "}"
+
+
+@pytest.mark.parametrize("depth", [6, 900, 5000])
+async def test_deeply_nested_polygon_is_a_clear_422(
+    depth: int, client: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    response = await client.get(
+        BASE, params={"polygon": nested(depth)}, headers=await bearer(tokens, "staff.leeuw")
+    )
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    assert problem["code"] == "case.invalid_area"
+    assert "nests more than 5 levels" in problem["detail"]
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("created_from", "9999-12-31T23:59:59-14:00"),
+        ("created_to", "9999-12-31T23:59:59-14:00"),
+        ("created_from", "0001-01-01T00:00:00+14:00"),
+        ("created_to", "0001-01-01T00:00:00+14:00"),
+    ],
+)
+async def test_dates_out_of_range_are_a_clear_422(
+    name: str, value: str, client: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    headers = {**(await bearer(tokens, "staff.leeuw")), "Accept-Language": "nl"}
+    response = await client.get(BASE, params={name: value}, headers=headers)
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    assert problem["code"] == "case.invalid_date"
+    assert (problem["field"], problem["minimum"], problem["maximum"]) == (
+        name,
+        "0001-01-01T00:00:00Z",
+        "9999-12-31T23:59:59Z",
+    )
+    assert problem["detail"].startswith(f"{name} valt buiten het bereik")
+    edge = {name: "9999-12-31T23:59:59+00:00"}
+    assert (await client.get(BASE, params=edge, headers=headers)).status_code == 200
 
 
 async def test_full_text_search_ignores_accents_and_case(

@@ -18,10 +18,10 @@ from sqlalchemy import event, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from cases.creation.handlers import on_routing_decisions
-from cases.creation.situation import _SITUATION
+from cases.creation.numbering import format_number
+from cases.creation.repository import _SITUATION
 from cases.errors import DirectoryMissing
 from cases.models.case import Case
-from cases.numbering import format_number
 from guichet_contracts.envelope import Envelope
 from guichet_contracts.events.routing import RoutingDecided
 from guichet_contracts.ids import uuid7

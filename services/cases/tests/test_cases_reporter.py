@@ -12,6 +12,7 @@ import secrets
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 import httpx
 import pytest
@@ -23,6 +24,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from cases.main import create_app
 from cases.settings import Settings
 from guichet_contracts.envelope import Envelope
+from guichet_contracts.events.report import PhotoRef
+from guichet_contracts.ids import uuid7
 from guichet_contracts.values import Confidentiality
 from guichet_testing.apps import serve
 from guichet_testing.oidc import TokenFactory, demo_users
@@ -35,6 +38,7 @@ SETTINGS = f"/v1/municipalities/{LEEUW}/case-settings"
 PER_HOUR = 3
 USERS = demo_users()
 ORIENTATION, GPS_IFD = 0x0112, 0x8825
+CONFIDENTIAL = Confidentiality.CONFIDENTIAL
 
 
 @pytest.fixture(scope="module")
@@ -385,6 +389,127 @@ async def test_reporter_comment_refusals_are_translated_and_write_nothing(
     assert list(s3_client.list_objects(bucket, prefix=f"{LEEUW}/cases/{case_id}/")) == []
 
 
+def jpeg(width: int, height: int) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 40, 40)).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+def stored_photo(s3_client: Minio, bucket: str) -> tuple[PhotoRef, bytes, bytes]:
+    """A report photo as intake stores it (display image and thumbnail, EXIF-free)."""
+    display, thumbnail = jpeg(160, 90), jpeg(40, 22)
+    photo_id = uuid7()
+    key = f"{LEEUW}/reports/{uuid7()}/{photo_id}"
+    for name, data in ((f"{key}.jpg", display), (f"{key}-thumb.jpg", thumbnail)):
+        s3_client.put_object(bucket, name, io.BytesIO(data), len(data), content_type="image/jpeg")
+    ref = PhotoRef(
+        photo_id=photo_id,
+        object_key=f"{key}.jpg",
+        thumbnail_key=f"{key}-thumb.jpg",
+        content_type="image/jpeg",
+        width=160,
+        height=90,
+        size_bytes=len(display),
+    )
+    return ref, display, thumbnail
+
+
+async def test_report_photos_as_short_lived_urls_for_staff_and_reporter(
+    client: httpx.AsyncClient,
+    tokens: TokenFactory,
+    report: Callable[..., Any],
+    s3_client: Minio,
+    bucket: str,
+    cases_settings: Callable[..., Settings],
+) -> None:
+    ref, display, thumbnail = stored_photo(s3_client, bucket)
+    case = await report(photos=(ref,))
+    detail = await client.get(f"{STAFF}/{case.number}", headers=await staff(tokens))
+    assert detail.json()["photos"][0]["object_key"] == ref.object_key
+
+    staff_view = await client.get(f"{STAFF}/{case.number}/photos", headers=await staff(tokens))
+    assert staff_view.status_code == 200, staff_view.text
+    reporter_view = (await follow(client, case))["photos"]
+    for (link,) in (staff_view.json(), reporter_view):
+        assert (link["photo_id"], link["width"], link["height"]) == (str(ref.photo_id), 160, 90)
+        assert (link["content_type"], link["expires_in"]) == ("image/jpeg", 300)
+        async with httpx.AsyncClient() as s3:
+            assert (await s3.get(link["url"])).content == display
+            assert (await s3.get(link["thumbnail_url"])).content == thumbnail
+
+    for user in ("staff.soignies", "admin.soignies"):
+        other = await client.get(f"{STAFF}/{case.number}/photos", headers=await staff(tokens, user))
+        assert other.status_code == 404
+    secret = await report(photos=(ref,), category="security", confidentiality=CONFIDENTIAL)
+    for user, status in (("staff.leeuw", 404), ("agent.leeuw", 404), ("security.leeuw", 200)):
+        seen = await client.get(
+            f"{STAFF}/{secret.number}/photos", headers=await staff(tokens, user)
+        )
+        assert seen.status_code == status, user
+    assert len((await follow(client, secret))["photos"]) == 1  # their own, even restricted
+    supporter = await report(outcome="duplicate", duplicate_of=await case_id(client, tokens, case))
+    assert (await follow(client, supporter))["photos"] == []  # not the first reporter's photos
+
+    settings = cases_settings(s3_bucket=bucket, attachment_url_seconds=1)
+    async with serve(create_app(settings)) as short_lived:
+        (link,) = (
+            await short_lived.get(f"{STAFF}/{case.number}/photos", headers=await staff(tokens))
+        ).json()
+        assert link["expires_in"] == 1
+        await asyncio.sleep(2.5)
+        async with httpx.AsyncClient() as s3:
+            expired = await s3.get(link["url"])
+    assert expired.status_code == 403
+    assert expired.content != display
+
+
+async def case_id(client: httpx.AsyncClient, tokens: TokenFactory, case: Reported) -> UUID:
+    detail = await client.get(f"{STAFF}/{case.number}", headers=await staff(tokens))
+    return UUID(detail.json()["id"])
+
+
+async def test_deeply_nested_comment_is_a_clear_400(
+    client: httpx.AsyncClient, report: Callable[..., Any], admin_engine: AsyncEngine
+) -> None:
+    case = await report()
+    body = '{"text": ' + "[" * 990 + "]" * 990 + "}"
+    headers = {**case.headers, "Content-Type": "application/json", "Accept-Language": "de"}
+    response = await client.post(f"{case.url}/comments", content=body, headers=headers)
+    assert response.status_code == 400, response.text
+    problem = response.json()
+    assert problem["code"] == "request.json_too_deep"
+    assert "32 Ebenen" in problem["detail"]
+    assert await note_count(admin_engine, case.number) == 0
+
+
+async def test_announced_oversized_upload_is_a_translated_problem(
+    client: httpx.AsyncClient, tokens: TokenFactory, report: Callable[..., Any]
+) -> None:
+    """A Content-Length over the route's limit is refused before the body is read, by
+    Starlette's limiter: a problem in the caller's language too, not its plain text."""
+    case = await report()
+    too_big = ("big.jpg", b"\xff\xd8\xff" + b"0" * (2 * 1024 * 1024 + 100 * 1024), "image/jpeg")
+    uploads = [
+        (f"{STAFF}/{case.number}/attachments", await staff(tokens), "file"),
+        (f"{case.url}/comments", case.headers, "photo"),
+    ]
+    for url, headers, part in uploads:
+        response = await client.post(
+            url,
+            headers={**headers, "Accept-Language": "fr"},
+            files={part: too_big},
+            data={"visibility": "public"},
+        )
+        assert response.status_code == 413, response.text
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.headers["content-language"] == "fr"
+        problem = response.json()
+        assert problem["code"] == "http.content_too_large"
+        assert problem["detail"] == "Le corps de la requête est trop volumineux."
+        assert problem["max_bytes"] == 2 * 1024 * 1024 + 64 * 1024
+        assert problem["instance"] == url
+
+
 async def test_confidential_case_shows_its_reporter_status_only(
     client: httpx.AsyncClient, tokens: TokenFactory, report: Callable[..., Any]
 ) -> None:
@@ -516,6 +641,7 @@ async def test_other_municipality_gets_404_on_every_new_staff_endpoint(
     calls: list[tuple[str, str, dict[str, Any]]] = [
         ("GET", f"{STAFF}/{case.number}/attachments", {}),
         ("GET", f"{STAFF}/{case.number}/attachments/{attachment_id}", {}),
+        ("GET", f"{STAFF}/{case.number}/photos", {}),
         (
             "POST",
             f"{STAFF}/{case.number}/attachments",

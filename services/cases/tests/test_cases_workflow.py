@@ -14,7 +14,7 @@ from cases.errors import DuplicateTargetInvalid, TransitionIncomplete, Transitio
 from cases.models.case import Case
 from cases.models.case_history import CaseHistory
 from cases.models.case_supporter import CaseSupporter
-from cases.store import cases as store
+from cases.workflow import repository as store
 from cases.workflow import service as workflow
 from guichet_contracts.envelope import Envelope
 from guichet_contracts.values import Actor, ActorKind, CaseStatus

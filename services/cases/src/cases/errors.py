@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from cases.messages import register_case_messages
-from cases.workflow.table import Requirement
 from guichet_contracts.values import CaseStatus
 from guichet_kit.errors import (
     Conflict,
@@ -53,12 +52,13 @@ class TransitionNotAllowed(Conflict):
 class TransitionIncomplete(Unprocessable):
     code = "case.transition_incomplete"
 
-    def __init__(self, target: CaseStatus, missing: Iterable[Requirement]) -> None:
-        self.target, self.missing = target, sorted(missing)
-        super().__init__(extra={"to": target.value, "missing": [m.value for m in self.missing]})
+    def __init__(self, target: CaseStatus, missing: Iterable[str]) -> None:
+        """`missing`: the workflow's requirements (`workflow.table.Requirement`)."""
+        self.target, self.missing = target, sorted(str(m) for m in missing)
+        super().__init__(extra={"to": target.value, "missing": self.missing})
 
     def detail(self, lang: str) -> str:
-        missing = ", ".join(translate(f"case.requirement.{m.value}", lang) for m in self.missing)
+        missing = ", ".join(translate(f"case.requirement.{m}", lang) for m in self.missing)
         return translate(self.code, lang, target=_status(self.target, lang), missing=missing)
 
 
@@ -76,6 +76,12 @@ class DepartmentUnknown(Unprocessable):
 
 class InvalidArea(Unprocessable):
     code = "case.invalid_area"
+
+
+class InvalidDate(Unprocessable):
+    """A date filter outside what UTC (and the database) can hold."""
+
+    code = "case.invalid_date"
 
 
 class DirectoryMissing(RuntimeError):

@@ -3,15 +3,15 @@
 from fastapi import FastAPI
 
 from cases import __version__
-from cases.api.endpoints import router
-from cases.attachments.endpoints import build_router as attachments_router
 from cases.canned.endpoints import router as canned_router
 from cases.creation.handlers import routing_decided_consumer
 from cases.directory.handlers import directory_consumer
+from cases.listing.endpoints import router as listing_router
 from cases.models import inbox, outbox
 from cases.reporter.endpoints import build_router as reporter_router
 from cases.settings import Settings
 from cases.tenant_settings.endpoints import router as settings_router
+from cases.workflow.endpoints import build_router as workflow_router
 from guichet_kit.app import build_app
 from guichet_kit.auth import AuthComponent
 from guichet_kit.bus import CASES_STREAM, BusComponent
@@ -41,9 +41,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             ImageComponent(image_limits(settings), settings.image_workers),
         ],
     )
-    app.include_router(router)
+    app.include_router(listing_router)
+    app.include_router(workflow_router(settings))
     app.include_router(canned_router)
-    app.include_router(attachments_router(settings))
     app.include_router(settings_router)
     app.include_router(reporter_router(settings))
     return app

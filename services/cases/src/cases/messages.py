@@ -79,10 +79,10 @@ ERRORS: Catalog = {
         "de": "In dieser Gemeinde gibt es keinen Vorgang {number}.",
     },
     "case.department_unknown": {
-        "en": "Department {code} does not exist in this municipality.",
-        "fr": "Le service {code} n'existe pas dans cette commune.",
-        "nl": "De dienst {code} bestaat niet in deze gemeente.",
-        "de": "Die Abteilung {code} gibt es in dieser Gemeinde nicht.",
+        "en": "Department {code} does not exist in this municipality (departments: {allowed}).",
+        "fr": "Le service {code} n'existe pas dans cette commune (services : {allowed}).",
+        "nl": "De dienst {code} bestaat niet in deze gemeente (diensten: {allowed}).",
+        "de": "Die Abteilung {code} gibt es in dieser Gemeinde nicht (Abteilungen: {allowed}).",
     },
     "case.canned_response_not_found": {
         "en": "There is no canned response {code} in language {language}.",
@@ -95,6 +95,14 @@ ERRORS: Catalog = {
         "fr": "Le filtre de zone est invalide : {reason}.",
         "nl": "De zonefilter is ongeldig: {reason}.",
         "de": "Der Gebietsfilter ist ungültig: {reason}.",
+    },
+    "case.invalid_date": {
+        "en": "{field} is out of range: give a moment between {minimum} and {maximum} (UTC).",
+        "fr": "{field} est hors limites : indiquez un moment entre {minimum} et {maximum} (UTC).",
+        "nl": "{field} valt buiten het bereik: geef een tijdstip tussen {minimum} en {maximum} "
+        "(UTC).",
+        "de": "{field} liegt außerhalb des gültigen Bereichs: Geben Sie einen Zeitpunkt zwischen "
+        "{minimum} und {maximum} (UTC) an.",
     },
 }
 

@@ -7,7 +7,9 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
+from starlette.types import ASGIApp
 
+from guichet_kit.app.body_limit import BodyLimitProblem
 from guichet_kit.app.components import Component
 from guichet_kit.app.docs_login import offer_realm_login, swagger_ui_oauth
 from guichet_kit.app.health import router as health_router
@@ -18,6 +20,12 @@ from guichet_kit.logging import RequestContextMiddleware, configure_logging
 from guichet_kit.settings import KitSettings
 
 DEFAULT_MAX_BODY_SIZE = 1024 * 1024
+
+
+class _App(FastAPI):
+    def build_middleware_stack(self) -> ASGIApp:
+        """Outermost, around Starlette's body limiter: its 413 becomes a problem."""
+        return BodyLimitProblem(super().build_middleware_stack())
 
 
 def build_app(
@@ -49,7 +57,7 @@ def build_app(
         async with run_components(app, component_list):
             yield
 
-    app = FastAPI(
+    app = _App(
         title=title,
         version=version,
         lifespan=lifespan,

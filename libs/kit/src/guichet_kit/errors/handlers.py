@@ -8,9 +8,10 @@ Decisions (documented for API clients):
   with ``errors: [{field: "body.location.lat", message: "..."}]``;
 - `GuichetError` → its own status and code, type ``https://guichet.be/problems/<code>``;
 - routing/HTTP errors (404, 405, ...) → type ``about:blank``, code ``http.<reason>``;
-- a body over the size limit → 413 problem when the limit is hit while reading; when the
-  Content-Length already announces too much, Starlette's limiter (outside our handlers)
-  answers a plain-text 413 before any handler runs;
+- a body over the size limit → 413 problem ``http.content_too_large``, whether the limit is
+  hit while reading or the Content-Length already announces too much (Starlette's limiter
+  answers that one itself, in plain text: `guichet_kit.app.body_limit` turns it into the
+  same problem, with the route's limit as ``max_bytes``);
 - a dependency away (PostgreSQL restarting, NATS reconnecting: `unavailable_dependency`) →
   503 ``service.dependency_unavailable`` with ``Retry-After``, logged in one line;
 - anything else → 500 ``server.internal_error``, logged with its traceback, nothing leaked.
@@ -107,9 +108,16 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> Re
 
 
 async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    return http_error_response(request, exc)
+
+
+def http_error_response(
+    request: Request, exc: StarletteHTTPException, *, extra: dict[str, Any] | None = None
+) -> Response:
+    """The problem of a routing/HTTP error (`extra` members added)."""
     lang = request_language(request)
     status = exc.status_code
-    extra: dict[str, Any] = {}
+    extra = dict(extra or {})
     raw_detail: object = exc.detail  # FastAPI's HTTPException allows any JSON value
     if isinstance(raw_detail, str) and not _is_stock_detail(status, raw_detail):
         detail = raw_detail

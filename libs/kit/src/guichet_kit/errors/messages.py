@@ -190,6 +190,12 @@ DETAILS: Catalog = {
         "nl": "De inhoud van het verzoek is geen geldige JSON (fout bij teken {position}).",
         "de": "Der Inhalt der Anfrage ist kein gültiges JSON (Fehler bei Zeichen {position}).",
     },
+    "error.json_too_deep": {
+        "en": "The JSON is nested more than {max_depth} levels deep.",
+        "fr": "Le JSON est imbriqué sur plus de {max_depth} niveaux.",
+        "nl": "De JSON is dieper dan {max_depth} niveaus genest.",
+        "de": "Das JSON ist tiefer als {max_depth} Ebenen verschachtelt.",
+    },
     "error.unprocessable": {
         "en": "The request could not be processed.",
         "fr": "La requête n'a pas pu être traitée.",

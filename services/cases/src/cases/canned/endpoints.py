@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Response
 
 from cases import clock
-from cases.api.access import CannedReader, CannedWriter
+from cases.access import CannedReader, CannedWriter
 from cases.canned import repository
 from cases.canned.schemas import CannedIn, CannedOut
 from cases.errors import CannedResponseNotFound

@@ -11,20 +11,17 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cases import clock, events, history, numbering
+from cases import clock, events
 from cases.actors import SYSTEM
+from cases.creation import numbering, repository
 from cases.creation.reporter import contactable, locator_row, token_hash
-from cases.models import outbox
-from cases.models.case import Case
+from cases.history import repository as history
 from cases.sla import add_business_days
 from guichet_contracts.envelope import Envelope
 from guichet_contracts.events.case import CaseCreated
 from guichet_contracts.events.routing import RoutingDecided
 from guichet_contracts.values import CaseStatus
-from guichet_kit.bus import write_with_events
-from guichet_kit.db.driver import Row, table_of
-
-_POINT = "ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)"
+from guichet_kit.db.driver import Row
 
 
 @dataclass(frozen=True)
@@ -68,9 +65,9 @@ async def create_cases(
     created_at: datetime | None = None,
 ) -> list[NewCase]:
     """Two round trips whatever the number of openings (at least one): their numbers, in the
-    order given (see `cases.numbering`), then everything else. Each case takes the id of the
-    report that opens it: routing, which decided it, can then find it as a duplicate target
-    before `case.created` comes back (ADR 0016)."""
+    order given (see `cases.creation.numbering`), then everything else. Each case takes the
+    id of the report that opens it: routing, which decided it, can then find it as a
+    duplicate target before `case.created` comes back (ADR 0016)."""
     created_at = created_at or clock.now()
     local = clock.local(created_at)
     numbers = await numbering.take_numbers(
@@ -91,23 +88,25 @@ async def create_cases(
         rows.extend(case_rows(tenant_id, case, opening.decision))
         payload = created_event(case, opening.decision)
         created.append(events.envelope(tenant_id, payload, opening.cause))
-    await write_with_events(session, rows, outbox, created)
+    await repository.write_cases(session, rows, created)
     return cases
 
 
 def case_rows(tenant_id: str, case: NewCase, decision: RoutingDecided) -> list[Row]:
     """The case, its locator and its first history entry."""
     opened = history.entry(
-        tenant_id=tenant_id,
-        case_id=case.id,
-        at=case.created_at,
-        action="created",
-        actor=SYSTEM,
-        to_status=CaseStatus.NEW,
-        details={
-            "report_id": str(decision.report.report_id),
-            "rule": decision.rule.model_dump(mode="json"),
-        },
+        tenant_id,
+        case.id,
+        history.Change(
+            at=case.created_at,
+            action="created",
+            actor=SYSTEM,
+            to_status=CaseStatus.NEW,
+            details={
+                "report_id": str(decision.report.report_id),
+                "rule": decision.rule.model_dump(mode="json"),
+            },
+        ),
     )
     return [case_row(tenant_id, case, decision), locator_row(tenant_id, decision.report), opened]
 
@@ -145,7 +144,7 @@ def case_row(tenant_id: str, case: NewCase, decision: RoutingDecided) -> Row:
         "updated_at": case.created_at,
         "due_at": case.due_at,
     }
-    return Row(table_of(Case), values, {"location": _POINT})
+    return repository.case_row(values)
 
 
 def created_event(case: NewCase, decision: RoutingDecided) -> CaseCreated:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cases.store import locator
+from cases.creation import repository
 from guichet_contracts.events.report import ReportContent, Reporter
 from guichet_kit.db.driver import Row
 
@@ -19,7 +19,7 @@ def token_hash(report: ReportContent) -> bytes | None:
 
 
 def locator_row(tenant_id: str, report: ReportContent) -> Row:
-    return locator.row(
+    return repository.locator_row(
         tracking_number=report.tracking_number,
         tenant_id=tenant_id,
         report_id=report.report_id,

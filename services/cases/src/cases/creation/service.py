@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cases import clock
 from cases.creation.new_case import Opening, create_case, create_cases
-from cases.creation.situation import Situation, situation
+from cases.creation.repository import Situation, situation
 from cases.creation.supporter import Joined, NoOpenEnd, add_supporter, join_duplicate_target
 from cases.errors import DirectoryMissing, DuplicateTargetNotOpen
 from guichet_contracts.envelope import Envelope

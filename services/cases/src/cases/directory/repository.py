@@ -61,9 +61,10 @@ async def replace_snapshot(session: AsyncSession, tenant_id: str, snap: Director
         await session.execute(insert(DirectoryCategory), rows)
 
 
-async def department_exists(session: AsyncSession, code: str) -> bool:
-    statement = select(DirectoryDepartment.code).where(DirectoryDepartment.code == code)
-    return (await session.execute(statement)).scalar_one_or_none() is not None
+async def department_codes(session: AsyncSession) -> list[str]:
+    """The codes of the bound tenant's departments, in order."""
+    statement = select(DirectoryDepartment.code).order_by(DirectoryDepartment.code)
+    return list((await session.execute(statement)).scalars())
 
 
 async def department_labels(session: AsyncSession, code: str) -> dict[str, str]:

@@ -26,7 +26,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from cases.models import Base
 from cases.models.directory import CONFIDENTIALITY_CHECK
-from cases.search import SEARCH_DOCUMENT
 from guichet_kit.db import TenantMixin, geo_point
 
 STATUS_CHECK = (
@@ -34,6 +33,12 @@ STATUS_CHECK = (
     " 'closed', 'rejected', 'duplicate')"
 )
 PRIORITY_CHECK = "priority IN ('low', 'normal', 'high', 'urgent')"
+# Full-text document of a case (`cases.listing.search`): numbers with their dashes as spaces.
+SEARCH_DOCUMENT = (
+    "to_tsvector('simple'::regconfig, cases.search_fold("
+    "translate(number || ' ' || tracking_number, '-', ' ') || ' ' || description || ' ' || "
+    "coalesce(address, '')))"
+)
 
 
 class Case(TenantMixin, Base):

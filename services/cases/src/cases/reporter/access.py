@@ -15,13 +15,12 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Header, Path, Request
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cases.errors import TrackingNotFound
 from cases.models.case import Case
-from cases.models.case_supporter import CaseSupporter
-from cases.store import locator as locators
+from cases.reporter import repository
+from cases.workflow import repository as cases
 from guichet_contracts.tracking import normalize_tracking_number, token_matches
 from guichet_contracts.values import Actor, ActorKind, CaseStatus
 from guichet_kit.auth import OptionalPrincipalDep, Principal, profile_language
@@ -45,29 +44,9 @@ class ReporterContext:
     session: AsyncSession
     case: Case
     tracking_number: str
+    report_id: uuid.UUID
     actor: Actor
     language: str
-
-
-@dataclass(frozen=True)
-class Owner:
-    case_id: uuid.UUID
-    subject: str | None
-
-
-async def owner_of(session: AsyncSession, report_id: uuid.UUID) -> Owner | None:
-    as_case = await session.execute(
-        select(Case.id, Case.reporter_subject).where(Case.report_id == report_id)
-    )
-    row = as_case.one_or_none()
-    if row is None:
-        as_supporter = await session.execute(
-            select(CaseSupporter.case_id, CaseSupporter.reporter_subject).where(
-                CaseSupporter.report_id == report_id
-            )
-        )
-        row = as_supporter.one_or_none()
-    return None if row is None else Owner(case_id=row[0], subject=row[1])
 
 
 async def joined_case(session: AsyncSession, case_id: uuid.UUID, *, lock: bool) -> Case | None:
@@ -75,9 +54,9 @@ async def joined_case(session: AsyncSession, case_id: uuid.UUID, *, lock: bool) 
     only the final case is row-locked (re-read under the lock, in case it was merged in the
     meantime), so a reporter never holds a lock that a staff merge takes in another order."""
     for _ in range(MAX_MERGE_HOPS):
-        case = await _read(session, case_id, lock=False)
+        case = await cases.by_id(session, case_id)
         if case is not None and lock and not _merged(case):
-            case = await _read(session, case_id, lock=True)
+            case = await cases.by_id(session, case_id, lock=True)
         if case is None:
             return None
         if not _merged(case):
@@ -88,13 +67,6 @@ async def joined_case(session: AsyncSession, case_id: uuid.UUID, *, lock: bool) 
 
 def _merged(case: Case) -> bool:
     return case.status == CaseStatus.DUPLICATE and case.duplicate_of_case_id is not None
-
-
-async def _read(session: AsyncSession, case_id: uuid.UUID, *, lock: bool) -> Case | None:
-    statement = select(Case).where(Case.id == case_id).execution_options(populate_existing=True)
-    if lock:
-        statement = statement.with_for_update()
-    return (await session.execute(statement)).scalar_one_or_none()
 
 
 def _language(request: Request, principal: Principal | None, case: Case) -> str:
@@ -112,13 +84,13 @@ async def locate(
     lock: bool,
 ) -> ReporterContext:
     number = normalize_tracking_number(raw_number)
-    locator = await locators.find(session, number) if number else None
+    locator = await repository.find_locator(session, number) if number else None
     token_ok = token_matches(token, locator.token_hash if locator else None)
     if locator is None or number is None or not (token_ok or principal is not None):
         # Unknown number and wrong token cost the same: one lookup and one comparison.
         raise TrackingNotFound()
     await bind_tenant(session, locator.tenant_id)
-    owner = await owner_of(session, locator.report_id)
+    owner = await repository.owner_of(session, locator.report_id)
     if owner is None:
         raise TrackingNotFound()
     own_account = (
@@ -133,7 +105,7 @@ async def locate(
         kind=ActorKind.REPORTER, subject=principal.subject if own_account and principal else None
     )
     language = _language(request, principal, case)
-    return ReporterContext(session, case, number, actor, language)
+    return ReporterContext(session, case, number, locator.report_id, actor, language)
 
 
 async def reading_context(

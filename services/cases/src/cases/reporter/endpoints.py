@@ -8,13 +8,14 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from cases.attachments import files
-from cases.attachments.forms import FORM_OVERHEAD, read_note_form
+from cases.notes import files
+from cases.notes.forms import FORM_OVERHEAD, read_note_form
+from cases.notes.links import Links
 from cases.reporter import service
 from cases.reporter.access import ReaderDep, locked_case
 from cases.reporter.mine import my_cases
 from cases.reporter.schemas import CommentReceipt, MyCase, ReporterCaseView
-from cases.reporter.view import Links, reporter_view
+from cases.reporter.view import reporter_view
 from cases.settings import Settings
 from guichet_kit.auth import PrincipalDep, profile_language
 from guichet_kit.db import SessionDep
@@ -95,6 +96,7 @@ def build_router(settings: Settings) -> APIRouter:
             ctx.session,
             ctx.case,
             tracking_number=ctx.tracking_number,
+            report_id=ctx.report_id,
             language=ctx.language,
             links=links,
         )

@@ -8,9 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cases.directory import repository as directory
 from cases.models.case import Case
-from cases.reporter.access import joined_case, owner_of
+from cases.reporter import repository
+from cases.reporter.access import joined_case
 from cases.reporter.schemas import MyCase, Named
-from cases.store import locator as locators
 from guichet_contracts.values import CaseStatus, Confidentiality
 from guichet_kit.db import bind_tenant
 from guichet_kit.i18n import translate
@@ -45,9 +45,9 @@ async def _item(session: AsyncSession, case: Case, tracking_number: str, languag
 
 async def my_cases(session: AsyncSession, subject: str, language: str) -> list[MyCase]:
     items: list[MyCase] = []
-    for row in await locators.of_subject(session, subject, MAX_CASES):
+    for row in await repository.locators_of(session, subject, MAX_CASES):
         await bind_tenant(session, row.tenant_id)
-        owner = await owner_of(session, row.report_id)
+        owner = await repository.owner_of(session, row.report_id)
         if owner is None or owner.subject != subject:
             continue
         case = await joined_case(session, owner.case_id, lock=False)

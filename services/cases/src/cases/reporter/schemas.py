@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from cases.notes.schemas import PhotoLink, PublicAttachment
 from guichet_contracts.values import CaseStatus
 
 
@@ -22,16 +23,6 @@ class PublicAuthor(BaseModel):
         default=None, description="a staff member's name only where the municipality allows it"
     )
     department: str | None = Field(default=None, description="the department's name")
-
-
-class PublicAttachment(BaseModel):
-    id: uuid.UUID
-    content_type: str
-    size_bytes: int
-    width: int | None
-    height: int | None
-    url: str = Field(description="presigned download URL, valid for a few minutes")
-    thumbnail_url: str | None
 
 
 class TimelineEntry(BaseModel):
@@ -58,6 +49,9 @@ class ReporterCaseView(BaseModel):
     supporters: int
     restricted: bool = Field(
         description="confidential case: the reporter sees its status and dates only"
+    )
+    photos: list[PhotoLink] = Field(
+        description="the photos of your own report (not those of others who reported the same)"
     )
     timeline: list[TimelineEntry]
 

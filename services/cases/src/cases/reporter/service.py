@@ -7,15 +7,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cases import clock
-from cases.attachments.files import StoredFile
 from cases.errors import CommentEmpty, CommentTooLong, TooManyComments
 from cases.models.case import Case
 from cases.models.case_note import CaseNote
-from cases.workflow.service import add_note
+from cases.notes import repository as notes
+from cases.notes.files import StoredFile
+from cases.notes.service import add_note
 from guichet_contracts.values import Actor
 
 WINDOW = timedelta(hours=1)
@@ -37,13 +37,7 @@ def checked_text(text: str | None, has_photo: bool, limits: CommentLimits) -> st
 
 
 async def check_rate(session: AsyncSession, case: Case, limits: CommentLimits) -> None:
-    since = clock.now() - WINDOW
-    statement = select(func.count()).where(
-        CaseNote.case_id == case.id,
-        CaseNote.author_kind == "reporter",
-        CaseNote.created_at > since,
-    )
-    if (await session.execute(statement)).scalar_one() >= limits.per_hour:
+    if await notes.reporter_notes_since(session, case.id, clock.now() - WINDOW) >= limits.per_hour:
         raise TooManyComments(limit=limits.per_hour, headers={"Retry-After": "3600"})
 
 

@@ -10,29 +10,22 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cases import history
 from cases.directory import repository as directory
+from cases.history import repository as history
 from cases.models.case import Case
 from cases.models.case_attachment import CaseAttachment
 from cases.models.case_history import CaseHistory
 from cases.models.case_note import CaseNote
-from cases.reporter.schemas import (
-    Named,
-    PublicAttachment,
-    PublicAuthor,
-    ReporterCaseView,
-    TimelineEntry,
-)
-from cases.store import attachments as attachment_store
-from cases.store import cases as store
+from cases.notes import repository as notes
+from cases.notes.links import Links
+from cases.reporter import repository
+from cases.reporter.schemas import Named, PublicAuthor, ReporterCaseView, TimelineEntry
 from cases.tenant_settings import repository as case_settings
 from guichet_contracts.values import CaseStatus, Confidentiality
 from guichet_kit.i18n import translate
-from guichet_kit.storage import ObjectStorage
 
 STATUS_ACTIONS = frozenset({"created", "status_changed", "reopened"})
 
@@ -73,36 +66,14 @@ def _status_entry(
     )
 
 
-class Links:
-    def __init__(self, storage: ObjectStorage, tenant_id: str, ttl: timedelta) -> None:
-        self.storage, self.tenant_id, self.ttl = storage, tenant_id, ttl
-
-    async def public(self, row: CaseAttachment) -> PublicAttachment:
-        url = await self.storage.presigned_get(self.tenant_id, row.path, self.ttl)
-        thumbnail = (
-            await self.storage.presigned_get(self.tenant_id, row.thumbnail_path, self.ttl)
-            if row.thumbnail_path
-            else None
-        )
-        return PublicAttachment(
-            id=row.id,
-            content_type=row.content_type,
-            size_bytes=row.size_bytes,
-            width=row.width,
-            height=row.height,
-            url=url,
-            thumbnail_url=thumbnail,
-        )
-
-
 async def _comment_entries(
     session: AsyncSession, case: Case, authors: Authors, links: Links
 ) -> list[TimelineEntry]:
-    notes = [n for n in await store.notes_of(session, case.id) if n.visibility == "public"]
+    public = [n for n in await notes.notes_of(session, case.id) if n.visibility == "public"]
     files: dict[uuid.UUID, list[CaseAttachment]] = defaultdict(list)
-    for row in await attachment_store.of_case(session, case.id, public_only=True):
+    for row in await notes.of_case(session, case.id, public_only=True):
         files[row.note_id].append(row)
-    return [await _comment(note, files[note.id], authors, links) for note in notes]
+    return [await _comment(note, files[note.id], authors, links) for note in public]
 
 
 async def _comment(
@@ -122,6 +93,7 @@ async def reporter_view(
     case: Case,
     *,
     tracking_number: str,
+    report_id: uuid.UUID,
     language: str,
     links: Links,
 ) -> ReporterCaseView:
@@ -160,5 +132,6 @@ async def reporter_view(
         planned_for=case.planned_for,
         supporters=case.supporters,
         restricted=restricted,
+        photos=await links.photos(await repository.photos_of_report(session, report_id)),
         timeline=entries,
     )

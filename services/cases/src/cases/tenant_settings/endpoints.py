@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from cases import clock
-from cases.api.access import SettingsReader, SettingsWriter
+from cases.access import SettingsReader, SettingsWriter
 from cases.tenant_settings import repository
 
 router = APIRouter(prefix="/v1/municipalities/{nis}/case-settings", tags=["case settings"])

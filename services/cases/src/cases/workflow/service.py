@@ -1,4 +1,4 @@
-"""What staff do to a case: change its status, assign it, write a note.
+"""What staff do to a case: change its status (merging it into another), assign it.
 
 Every operation works on a case the caller has row-locked (``SELECT ... FOR UPDATE``), writes
 one history entry per change and queues one event per change, in the caller's transaction.
@@ -6,15 +6,12 @@ one history entry per change and queues one event per change, in the caller's tr
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cases import clock, events, history
-from cases.attachments.files import StoredFile
+from cases import clock, events
 from cases.directory import repository as directory
 from cases.errors import (
     DepartmentUnknown,
@@ -22,23 +19,15 @@ from cases.errors import (
     TransitionIncomplete,
     TransitionNotAllowed,
 )
+from cases.history import repository as history
 from cases.models.case import Case
-from cases.models.case_attachment import CaseAttachment
-from cases.models.case_note import CaseNote
 from cases.models.case_supporter import CaseSupporter
-from cases.store import cases as store
+from cases.workflow import repository
 from cases.workflow.table import CLOSED_STATUSES, Move, Requirement, allowed_targets
-from guichet_contracts.events.case import (
-    AttachmentRef,
-    CaseAssigned,
-    CaseCommented,
-    CaseMerged,
-    CaseStatusChanged,
-)
+from guichet_contracts.events.case import CaseAssigned, CaseMerged, CaseStatusChanged
 from guichet_contracts.ids import uuid7
-from guichet_contracts.values import Actor, ActorKind, CaseStatus
+from guichet_contracts.values import Actor, CaseStatus
 from guichet_kit.i18n import translate
-from guichet_kit.storage import object_key
 
 DATE_FORMATS = {"de": "%d.%m.%Y"}
 DEFAULT_DATE_FORMAT = "%d/%m/%Y"
@@ -103,9 +92,8 @@ async def transition(
             details[key] = value
     await history.record(
         session,
-        history.entry(
-            tenant_id=case.tenant_id,
-            case_id=case.id,
+        case,
+        history.Change(
             at=at,
             action="reopened" if move.is_reopen else "status_changed",
             actor=actor,
@@ -134,31 +122,28 @@ async def merge_into(
     """`source` became a duplicate of `target`: its report and supporters now back `target`."""
     if target.id == source.id or CaseStatus(target.status) in CLOSED_STATUSES:
         raise DuplicateTargetInvalid(number=target.number)
-    await store.move_supporters(session, source.id, target.id)
-    session.add(
-        CaseSupporter(
-            id=uuid7(),
-            tenant_id=source.tenant_id,
-            case_id=target.id,
-            report_id=source.report_id,
-            tracking_number=source.tracking_number,
-            reporter_language=source.reporter_language,
-            reporter_contactable=source.reporter_contactable,
-            reporter_subject=source.reporter_subject,
-            tracking_token_hash=source.tracking_token_hash,
-            merged_from_case_id=source.id,
-            supported_at=at,
-        )
+    await repository.move_supporters(session, source.id, target.id)
+    supporter = CaseSupporter(
+        id=uuid7(),
+        tenant_id=source.tenant_id,
+        case_id=target.id,
+        report_id=source.report_id,
+        tracking_number=source.tracking_number,
+        reporter_language=source.reporter_language,
+        reporter_contactable=source.reporter_contactable,
+        reporter_subject=source.reporter_subject,
+        tracking_token_hash=source.tracking_token_hash,
+        merged_from_case_id=source.id,
+        supported_at=at,
     )
     target.supporters += source.supporters
     target.updated_at = at
     source.duplicate_of_case_id = target.id
-    await session.flush()
+    await repository.add_supporter(session, supporter)
     await history.record(
         session,
-        history.entry(
-            tenant_id=target.tenant_id,
-            case_id=target.id,
+        target,
+        history.Change(
             at=at,
             action="merged",
             actor=actor,
@@ -184,8 +169,13 @@ class Assignment:
 
 
 async def assign(session: AsyncSession, case: Case, assignment: Assignment, actor: Actor) -> None:
-    if not await directory.department_exists(session, assignment.department):
-        raise DepartmentUnknown(code=assignment.department)
+    departments = await directory.department_codes(session)
+    if assignment.department not in departments:
+        raise DepartmentUnknown(
+            code=assignment.department,
+            allowed=", ".join(departments) or "—",
+            extra={"allowed": departments},
+        )
     at = clock.now()
     previous = {
         "department": case.lead_department,
@@ -203,9 +193,8 @@ async def assign(session: AsyncSession, case: Case, assignment: Assignment, acto
     case.updated_at = at
     await history.record(
         session,
-        history.entry(
-            tenant_id=case.tenant_id,
-            case_id=case.id,
+        case,
+        history.Change(
             at=at,
             action="assigned",
             actor=actor,
@@ -227,90 +216,3 @@ async def assign(session: AsyncSession, case: Case, assignment: Assignment, acto
         assigned_at=at,
     )
     await events.publish(session, case.tenant_id, payload)
-
-
-Visibility = Literal["internal", "public"]
-
-
-def attachment_row(case: Case, note: CaseNote, stored: StoredFile) -> CaseAttachment:
-    return CaseAttachment(
-        id=stored.id,
-        tenant_id=case.tenant_id,
-        case_id=case.id,
-        note_id=note.id,
-        visibility=note.visibility,
-        path=stored.path,
-        thumbnail_path=stored.thumbnail_path,
-        content_type=stored.content_type,
-        size_bytes=stored.size_bytes,
-        width=stored.width,
-        height=stored.height,
-        file_name=stored.file_name,
-        created_at=note.created_at,
-    )
-
-
-async def add_note(
-    session: AsyncSession,
-    case: Case,
-    text: str,
-    visibility: Visibility,
-    actor: Actor,
-    attachments: Sequence[StoredFile] = (),
-) -> CaseNote:
-    """An internal note's text and files stay in this service: its event carries neither.
-    A reporter's note is always public (the table checks it)."""
-    at = clock.now()
-    note = CaseNote(
-        id=uuid7(),
-        tenant_id=case.tenant_id,
-        case_id=case.id,
-        visibility=visibility,
-        text=text,
-        author_kind="reporter" if actor.kind == ActorKind.REPORTER else "staff",
-        author_subject=actor.subject,
-        author_name=actor.display_name,
-        created_at=at,
-    )
-    session.add(note)
-    await session.flush()
-    rows = [attachment_row(case, note, stored) for stored in attachments]
-    session.add_all(rows)
-    case.updated_at = at
-    await session.flush()
-    details: dict[str, object] = {"note_id": str(note.id), "visibility": visibility}
-    if rows:
-        details["attachments"] = [str(row.id) for row in rows]
-    await history.record(
-        session,
-        history.entry(
-            tenant_id=case.tenant_id,
-            case_id=case.id,
-            at=at,
-            action="note_added",
-            actor=actor,
-            details=details,
-        ),
-    )
-    public = visibility == "public"
-    payload = CaseCommented(
-        case_id=case.id,
-        case_number=case.number,
-        comment_id=note.id,
-        visibility=visibility,
-        author=actor,
-        text=text if public and text else None,
-        attachments=[attachment_ref(row) for row in rows] if public else [],
-        commented_at=at,
-    )
-    await events.publish(session, case.tenant_id, payload)
-    return note
-
-
-def attachment_ref(row: CaseAttachment) -> AttachmentRef:
-    return AttachmentRef(
-        attachment_id=row.id,
-        object_key=object_key(row.tenant_id, row.path),
-        content_type=row.content_type,
-        size_bytes=row.size_bytes,
-    )

@@ -1,7 +1,7 @@
 """Full-text search over cases: accent folding function, stored tsvector, GIN index.
 
 The folding function's body is frozen here (not imported): a released migration must not
-change when `cases.search` does.
+change when `cases.models.case.SEARCH_DOCUMENT` does.
 
 Revision ID: c99a7fb86224
 Revises: afa79e39c2fc

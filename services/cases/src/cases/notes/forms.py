@@ -1,19 +1,20 @@
 """Reading a note with an optional file from a request: JSON (`text`, `visibility`) or
-multipart/form-data (the same as fields plus one file part). The declared body size is
-checked before the body is read; the file is read up to its limit + 1 byte."""
+multipart/form-data (the same as fields plus one file part). The routes taking them limit
+their body to the file's limit + FORM_OVERHEAD (Starlette refuses more before it is read,
+413); the file is read up to its limit + 1 byte."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from fastapi import Request
 from starlette.datastructures import UploadFile
 
-from cases.attachments.files import Upload
 from cases.errors import FileTooLarge, UnsupportedContentType
+from cases.notes.files import Upload
 from guichet_kit.errors import BadRequest
 from guichet_kit.images import MIB
+from guichet_kit.json_input import load_json
 
 FORM_OVERHEAD = 64 * 1024
 _MAX_FORM_FILES = 1
@@ -32,9 +33,6 @@ def _field(value: object) -> str | None:
 
 
 async def read_note_form(request: Request, file_part: str, max_bytes: int) -> NoteForm:
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > max_bytes + FORM_OVERHEAD:
-        raise FileTooLarge(limit_mib=max_bytes // MIB)
     media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
     if media_type == "application/json":
         return _from_json(await request.body())
@@ -44,10 +42,7 @@ async def read_note_form(request: Request, file_part: str, max_bytes: int) -> No
 
 
 def _from_json(raw: bytes) -> NoteForm:
-    try:
-        body = json.loads(raw)
-    except ValueError as exc:
-        raise BadRequest() from exc
+    body = load_json(raw)
     if not isinstance(body, dict):
         raise BadRequest()
     return NoteForm(_field(body.get("text")), _field(body.get("visibility")), None)

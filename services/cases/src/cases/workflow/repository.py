@@ -1,4 +1,5 @@
-"""Reading and locking cases (RLS already limits every query to the bound tenant)."""
+"""Reading, locking and merging cases (RLS already limits every statement to the bound tenant).
+Locked reads refresh a row this session may have read before."""
 
 from __future__ import annotations
 
@@ -9,14 +10,14 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cases.models.case import Case
-from cases.models.case_note import CaseNote
 from cases.models.case_supporter import CaseSupporter
 
 
 async def by_id(session: AsyncSession, case_id: uuid.UUID, *, lock: bool = False) -> Case | None:
-    statement = select(Case).where(Case.id == case_id)
-    if lock:  # a locked read refreshes a row this session may have read before
-        statement = statement.with_for_update().execution_options(populate_existing=True)
+    """Always read again from the database (a merge may have committed since)."""
+    statement = select(Case).where(Case.id == case_id).execution_options(populate_existing=True)
+    if lock:
+        statement = statement.with_for_update()
     return (await session.execute(statement)).scalar_one_or_none()
 
 
@@ -63,10 +64,7 @@ async def move_supporters(session: AsyncSession, source: uuid.UUID, target: uuid
     )
 
 
-async def notes_of(session: AsyncSession, case_id: uuid.UUID) -> list[CaseNote]:
-    statement = (
-        select(CaseNote)
-        .where(CaseNote.case_id == case_id)
-        .order_by(CaseNote.created_at, CaseNote.id)
-    )
-    return list((await session.execute(statement)).scalars())
+async def add_supporter(session: AsyncSession, supporter: CaseSupporter) -> None:
+    """Written with the pending changes of the merged cases."""
+    session.add(supporter)
+    await session.flush()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from guichet_kit.db.driver import driver_connection
+from cases.creation import repository
 
 DIGITS = 6
 
@@ -19,21 +19,12 @@ def format_number(prefix: str, year: int, value: int) -> str:
     return f"{prefix}-{year:04d}-{value:0{DIGITS}d}"
 
 
-# $3 numbers at once: the counter ends at the last one taken.
-_TAKE_VALUES = (
-    "INSERT INTO cases.case_counter AS counter (tenant_id, year, last_value) VALUES ($1, $2, $3) "
-    "ON CONFLICT (tenant_id, year) DO UPDATE SET last_value = counter.last_value + $3 "
-    "RETURNING last_value"
-)
-
-
 async def take_numbers(
     session: AsyncSession, tenant_id: str, prefix: str, year: int, count: int
 ) -> list[str]:
-    """The next `count` numbers (at least one), in order, in one statement through the driver
-    (guichet_kit.db.driver) whatever `count`: a batch of decisions takes its numbers at once."""
+    """The next `count` numbers (at least one), in order, in one statement whatever `count`:
+    a batch of decisions takes its numbers at once."""
     if count < 1:
         raise ValueError(f"take at least one number, not {count}")
-    connection = await driver_connection(session)
-    last: int = await connection.fetchval(_TAKE_VALUES, tenant_id, year, count)
+    last = await repository.take_counter_values(session, tenant_id, year, count)
     return [format_number(prefix, year, value) for value in range(last - count + 1, last + 1)]

@@ -1,10 +1,11 @@
-"""Full-text search over cases, accent-insensitive and language-neutral (fr/nl/de/en).
+"""Full-text search over cases, accent-insensitive and language-neutral (fr/nl/de/en): the
+query built from the user's words (the clause over the index is `listing.repository.matches`).
 
 Cases of one town are written in several languages, so the index uses the `simple` text
 search configuration (no stemming) over text folded by `cases.search_fold()`: lower case,
 accents removed (é→e, ü→u, ç→c, ...), ß→ss, œ→oe, æ→ae. The function is defined (and frozen)
-by migration c99a7fb86224; IMMUTABLE, so the stored `search_vector` column and its GIN
-index can use it.
+by migration c99a7fb86224; IMMUTABLE, so the stored `search_vector` column
+(`models.case.SEARCH_DOCUMENT`) and its GIN index can use it.
 Queries are prefixes of every word ("ecol" finds "école"); case and tracking numbers are
 indexed with their dashes as spaces (the parser would read "-2026" as a signed number).
 """
@@ -13,13 +14,6 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import ColumnElement, func
-
-SEARCH_DOCUMENT = (
-    "to_tsvector('simple'::regconfig, cases.search_fold("
-    "translate(number || ' ' || tracking_number, '-', ' ') || ' ' || description || ' ' || "
-    "coalesce(address, '')))"
-)
 MAX_TERMS = 10
 _WORD = re.compile(r"[^\W_]+")
 
@@ -29,11 +23,3 @@ def prefix_query(text: str) -> str | None:
     letters/digits only, so the user cannot inject tsquery operators."""
     words = _WORD.findall(text)[:MAX_TERMS]
     return " & ".join(f"{word}:*" for word in words) or None
-
-
-def matches(vector: ColumnElement[str | None], text: str) -> ColumnElement[bool] | None:
-    query = prefix_query(text)
-    if query is None:
-        return None
-    tsquery = func.to_tsquery("simple", func.cases.search_fold(query))
-    return vector.op("@@")(tsquery)

@@ -1,13 +1,14 @@
-"""Request and response bodies of the staff API."""
+"""Bodies of the staff endpoints of one case: the changes staff make, the case they see."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from cases.notes.schemas import AttachmentOut, NoteOut
 from guichet_contracts.values import CODE_PATTERN, CaseStatus, Confidentiality, Priority
 
 
@@ -34,11 +35,6 @@ class AssignmentIn(Body):
     team: str | None = Field(default=None, max_length=200)
     assignee: str | None = Field(default=None, max_length=200, description="OIDC subject")
     assignee_name: str | None = Field(default=None, max_length=200)
-
-
-class NoteIn(Body):
-    text: str = Field(min_length=1, max_length=5000)
-    visibility: Literal["internal", "public"]
 
 
 class Point(BaseModel):
@@ -72,13 +68,6 @@ class CaseSummary(BaseModel):
     overdue: bool
 
 
-class CasePage(BaseModel):
-    items: list[CaseSummary]
-    page: int
-    limit: int
-    total: int
-
-
 class HistoryOut(BaseModel):
     at: datetime
     action: str
@@ -88,36 +77,6 @@ class HistoryOut(BaseModel):
     from_status: str | None
     to_status: str | None
     details: dict[str, Any]
-
-
-class AttachmentOut(BaseModel):
-    id: uuid.UUID
-    note_id: uuid.UUID
-    visibility: Literal["internal", "public"]
-    content_type: str
-    size_bytes: int
-    width: int | None
-    height: int | None
-    file_name: str | None
-    created_at: datetime
-
-
-class AttachmentLink(BaseModel):
-    id: uuid.UUID
-    url: str = Field(description="presigned download URL")
-    thumbnail_url: str | None
-    expires_in: int = Field(description="seconds the URLs stay valid")
-
-
-class NoteOut(BaseModel):
-    id: uuid.UUID
-    visibility: Literal["internal", "public"]
-    text: str
-    author_kind: Literal["staff", "reporter"]
-    author_subject: str | None
-    author_name: str | None
-    created_at: datetime
-    attachments: list[AttachmentOut] = Field(default_factory=list)
 
 
 class SupporterOut(BaseModel):

@@ -1,1 +1,0 @@
-"""Staff API: `/v1/municipalities/{nis}/cases`."""

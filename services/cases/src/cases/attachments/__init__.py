@@ -1,1 +1,0 @@
-"""Files on case notes: upload (cleaned photos, PDFs for staff), listing, presigned download."""

@@ -1,0 +1,1 @@
+"""A case's append-only history (the table refuses updates and deletes)."""

@@ -1,0 +1,1 @@
+"""The staff case list: filters, full-text search, sort, pages, GeoJSON."""
