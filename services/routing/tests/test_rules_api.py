@@ -70,6 +70,36 @@ async def test_admin_saves_and_reads_an_ordered_rule_set(
     assert one.json()["name"] == NIGHT_RULE["name"]
 
 
+async def test_a_rule_set_read_is_accepted_back_unchanged(
+    client: httpx.AsyncClient, auth: Auth, square: Any
+) -> None:
+    """What GET returns (ids, positions, areas, time windows) is a valid PUT body: an
+    administrator edits the list read and sends it back. Its order is the evaluation order."""
+    headers = await auth("admin.leeuw")
+    area_rule = {
+        "name": "Industrial zone",
+        "area": square(4.24, 50.78, 0.01),
+        "departments": ["WORKS"],
+        "priority": "normal",
+        "sla_business_days": 5,
+    }
+    saved = await client.put(RULES, json={"rules": [NIGHT_RULE, area_rule]}, headers=headers)
+    assert saved.status_code == 200, saved.text
+    read = (await client.get(RULES, headers=headers)).json()
+
+    again = await client.put(RULES, json=read, headers=headers)
+    assert again.status_code == 200, again.text
+    assert again.json() == read
+
+    reordered = {"rules": list(reversed(read["rules"]))}  # positions sent are the old ones
+    moved = await client.put(RULES, json=reordered, headers=headers)
+    assert moved.status_code == 200, moved.text
+    assert [(r["position"], r["id"]) for r in moved.json()["rules"]] == [
+        (0, read["rules"][1]["id"]),
+        (1, read["rules"][0]["id"]),
+    ]
+
+
 @pytest.mark.parametrize(
     ("language", "messages"),
     [
