@@ -95,8 +95,10 @@ async def put_municipality(session: AsyncSession, nis: str, body: MunicipalityBo
     """Create or update a hosted municipality (session bound to nis); True when something
     changed (a snapshot was then published)."""
     problems = FieldProblems()
-    official = sorted(official_languages(nis))
-    if sorted(set(body.languages)) != official or len(set(body.languages)) != len(body.languages):
+    official = _official_languages(nis, problems)
+    if official is not None and (
+        sorted(set(body.languages)) != official or len(set(body.languages)) != len(body.languages)
+    ):
         problems.add(
             "languages",
             "routing.problem.official_languages",
@@ -125,3 +127,13 @@ async def put_municipality(session: AsyncSession, nis: str, body: MunicipalityBo
         return False
     await publish_directory(session, nis)
     return True
+
+
+def _official_languages(nis: str, problems: FieldProblems) -> list[str] | None:
+    """The official languages of `nis`; None, and a problem, for five digits that begin
+    with no province's code (nor Brussels'): no municipality has them."""
+    try:
+        return sorted(official_languages(nis))
+    except ValueError:
+        problems.add("nis", "routing.problem.not_a_municipality", nis=nis)
+        return None
