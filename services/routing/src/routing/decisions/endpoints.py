@@ -10,8 +10,8 @@ from pydantic import BaseModel
 
 from guichet_contracts.values import Confidentiality, Priority
 from routing.access import NisPath, StaffSession
+from routing.decisions.repository import decision_for
 from routing.errors import DecisionNotFound
-from routing.router.repository import decision_for
 
 router = APIRouter(prefix="/v1/municipalities/{nis}/decisions", tags=["decisions"])
 

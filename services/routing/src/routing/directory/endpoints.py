@@ -9,8 +9,8 @@ from fastapi import APIRouter, Path, Response
 
 from guichet_contracts.events.directory import DirectoryPublished
 from routing.access import AdminSession, NisPath
-from routing.directory import admin
-from routing.directory.publication import build_snapshot, publish_directory, published_revision
+from routing.directory import admin, repository
+from routing.directory.publication import build_snapshot, publish_directory
 from routing.directory.schemas import CategoryBody, DepartmentBody
 from routing.errors import DirectoryEntryNotFound
 
@@ -73,7 +73,7 @@ async def delete_category(nis: NisPath, code: CategoryPath, session: AdminSessio
 
 
 async def _current(session: AdminSession, nis: str) -> DirectoryPublished:
-    revision = await published_revision(session, nis)
+    revision = await repository.published_revision(session, nis)
     if revision is None:
         revision = (await publish_directory(session, nis)).revision
     return await build_snapshot(session, nis, revision)
