@@ -114,6 +114,10 @@ KNOWN: dict[tuple[str, str, str], Known] = {
         },
     ),
     ("routing", "PUT", "/v1/municipalities/{nis}/boundary"): Known(body=SQUARE),
+    ("routing", "GET", "/v1/municipalities/{nis}/categories"): Known(
+        exempt="public by design: what a citizen may report in the town, labels only "
+        "(docs/services/routing.md); it changes nothing"
+    ),
     ("routing", "GET", "/v1/municipalities/{nis}/directory"): Known(owner="admin.leeuw"),
     ("routing", "PUT", "/v1/municipalities/{nis}/departments/{code}"): Known(
         body={"labels": labels("Taken over"), "kind": "municipal"}

@@ -195,3 +195,40 @@ async def test_a_duplicate_arriving_before_its_case_waits_and_joins_it(
     cases_sql = "SELECT report_id, supporters FROM cases.case WHERE tenant_id = :t"
     expected = [(opened, 2)]
     assert await eventually(admin_engine, cases_sql, expected, t=nis) == expected
+
+
+async def test_a_duplicate_joins_within_a_second_of_its_case_appearing(
+    running_service: httpx.AsyncClient,
+    js: JetStreamContext,
+    admin_engine: AsyncEngine,
+    make_decision: Callable[..., Envelope],
+    make_directory: Callable[..., Envelope],
+) -> None:
+    """The duplicate's decision is handled before its case exists (the opening decision is in
+    another replica's transaction, or being retried) and the case appears up to 1.2 s later:
+    the duplicate joins it within a second, not at the consumer's next backoff (1 s, then 5 s)."""
+    offsets = [0.05 + i * (1.2 - 0.05) / 7 for i in range(8)]
+    towns = [(f"9870{i}", f"DUP{chr(ord('A') + i)}") for i in range(len(offsets))]
+    for nis, prefix in towns:
+        await town_known(js, admin_engine, make_directory(nis, prefix, 1, ["roads"]))
+
+    async def joined_after(nis: str, offset: float) -> float:
+        opening = make_decision(nis)
+        opened = opening.payload(RoutingDecided).report.report_id
+        await publish(js, make_decision(nis, outcome="duplicate", duplicate_of=opened))
+        await asyncio.sleep(offset)
+        await publish(js, opening)
+        published = loop.time()
+        sql = "SELECT supporters FROM cases.case WHERE report_id = :r"
+        while await rows(admin_engine, sql, r=opened) != [(2,)]:
+            assert loop.time() - published < 10, "the duplicate never joined"
+            await asyncio.sleep(0.01)
+        return loop.time() - published
+
+    loop = asyncio.get_running_loop()
+    tries = zip(towns, offsets, strict=True)
+    waited = await asyncio.gather(*(joined_after(nis, offset) for (nis, _), offset in tries))
+    print("\ncase appeared → duplicate joined, ms:", [round(1000 * w) for w in waited])
+    assert max(waited) < 1.0, waited
+    one_each = "SELECT count(*) FROM cases.case WHERE tenant_id = ANY(:t)"
+    assert await rows(admin_engine, one_each, t=[n for n, _ in towns]) == [(len(towns),)]

@@ -200,6 +200,27 @@ async def test_municipality_fields_are_checked(
     assert response.json()["errors"] == [{"field": field, "message": message}]
 
 
+@pytest.mark.parametrize("nis", ["00000", "20001", "22001", "29001"])
+async def test_a_code_that_is_no_municipality_s_is_refused_saying_so(
+    client: httpx.AsyncClient, auth: Auth, nis: str
+) -> None:
+    """Five digits, but no province's (nor Brussels'): there are no official languages to
+    check the body against, and nothing is hosted."""
+    response = await client.put(
+        f"/v1/municipalities/{nis}",
+        json=bastogne(case_prefix="NON"),
+        headers=await auth("operator"),
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"] == [
+        {
+            "field": "nis",
+            "message": f"{nis} is not the NIS code of a Belgian municipality: "
+            "it begins with a province's digits (1, 21, 23, 24, 25, 3 to 9)",
+        }
+    ]
+
+
 async def test_municipality_problems_speak_the_operator_s_language(
     client: httpx.AsyncClient, auth: Auth
 ) -> None:

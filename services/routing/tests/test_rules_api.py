@@ -30,6 +30,16 @@ NIGHT_RULE: dict[str, Any] = {
 }
 
 
+def industrial_zone(square: Any) -> dict[str, Any]:
+    return {
+        "name": "Industrial zone",
+        "area": square(4.24, 50.78, 0.01),
+        "departments": ["WORKS"],
+        "priority": "normal",
+        "sla_business_days": 5,
+    }
+
+
 @pytest.fixture
 async def client(
     run_routing: Any, routing_db: ServiceDatabase, seeded: SeedReport
@@ -42,13 +52,7 @@ async def test_admin_saves_and_reads_an_ordered_rule_set(
     client: httpx.AsyncClient, auth: Auth, square: Any
 ) -> None:
     headers = await auth("admin.leeuw")
-    area_rule = {
-        "name": "Industrial zone",
-        "area": square(4.24, 50.78, 0.01),
-        "departments": ["WORKS"],
-        "priority": "normal",
-        "sla_business_days": 5,
-    }
+    area_rule = industrial_zone(square)
     response = await client.put(RULES, json={"rules": [NIGHT_RULE, area_rule]}, headers=headers)
     assert response.status_code == 200, response.text
     saved = response.json()["rules"]
@@ -68,6 +72,30 @@ async def test_admin_saves_and_reads_an_ordered_rule_set(
     assert [r["name"] for r in listed.json()["rules"]] == ["Industrial zone", NIGHT_RULE["name"]]
     one = await client.get(f"{RULES}/{saved[0]['id']}", headers=headers)
     assert one.json()["name"] == NIGHT_RULE["name"]
+
+
+async def test_a_rule_set_read_is_accepted_back_unchanged(
+    client: httpx.AsyncClient, auth: Auth, square: Any
+) -> None:
+    """What GET returns (ids, positions, areas, time windows) is a valid PUT body: an
+    administrator edits the list read and sends it back. Its order is the evaluation order."""
+    headers = await auth("admin.leeuw")
+    area_rule = industrial_zone(square)
+    saved = await client.put(RULES, json={"rules": [NIGHT_RULE, area_rule]}, headers=headers)
+    assert saved.status_code == 200, saved.text
+    read = (await client.get(RULES, headers=headers)).json()
+
+    again = await client.put(RULES, json=read, headers=headers)
+    assert again.status_code == 200, again.text
+    assert again.json() == read
+
+    reordered = {"rules": list(reversed(read["rules"]))}  # positions sent are the old ones
+    moved = await client.put(RULES, json=reordered, headers=headers)
+    assert moved.status_code == 200, moved.text
+    assert [(r["position"], r["id"]) for r in moved.json()["rules"]] == [
+        (0, read["rules"][1]["id"]),
+        (1, read["rules"][0]["id"]),
+    ]
 
 
 @pytest.mark.parametrize(

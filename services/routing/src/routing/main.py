@@ -18,6 +18,7 @@ from guichet_kit.bus import (
 from guichet_kit.db import DatabaseComponent
 from routing import __version__
 from routing.boundaries.endpoints import router as boundaries_router
+from routing.catalogue.endpoints import router as catalogue_router
 from routing.decisions.endpoints import router as decisions_router
 from routing.directory.endpoints import router as directory_router
 from routing.models import inbox, outbox
@@ -62,7 +63,13 @@ def create_app(
         settings=settings,
         title="Guichet routing",
         version=__version__,
-        routers=[directory_router, rules_router, decisions_router, boundaries_router],
+        routers=[
+            directory_router,
+            catalogue_router,
+            rules_router,
+            decisions_router,
+            boundaries_router,
+        ],
         components=[
             DatabaseComponent(settings),
             BusComponent(

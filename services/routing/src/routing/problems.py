@@ -152,6 +152,16 @@ register_messages(
             "nl": "de officiële talen van {nis} zijn {languages}",
             "de": "die Amtssprachen von {nis} sind {languages}",
         },
+        "routing.problem.not_a_municipality": {
+            "en": "{nis} is not the NIS code of a Belgian municipality: it begins with a "
+            "province's digits (1, 21, 23, 24, 25, 3 to 9)",
+            "fr": "{nis} n'est pas le code INS d'une commune belge : il commence par les "
+            "chiffres d'une province (1, 21, 23, 24, 25, 3 à 9)",
+            "nl": "{nis} is geen NIS-code van een Belgische gemeente: die begint met de "
+            "cijfers van een provincie (1, 21, 23, 24, 25, 3 tot 9)",
+            "de": "{nis} ist kein NIS-Code einer belgischen Gemeinde: dieser beginnt mit den "
+            "Ziffern einer Provinz (1, 21, 23, 24, 25, 3 bis 9)",
+        },
         "routing.problem.prefix_taken": {
             "en": "{nis} uses {prefix}",
             "fr": "{nis} utilise déjà {prefix}",

@@ -12,6 +12,12 @@ from guichet_kit.bus import ROUTING_STREAM, ConsumerSpec, event_filter
 
 DURABLE = "cases-routing-decided"
 
+# A duplicate whose case is missing fails until the case appears (ADR 0021): usually a moment
+# later (the opening decision committing in another replica, or retried), so the first
+# retries come within a second; the wait still lasts ~2.5 minutes before the duplicate opens
+# a case of its own on its last delivery, as with the kit's default backoff.
+RETRY_DELAYS = (0.1, 0.2, 0.3, 0.4, 0.5, 1.0, 5.0, 30.0, 120.0)
+
 
 async def on_routing_decisions(session: AsyncSession, envelopes: Sequence[Envelope]) -> None:
     """One tenant's decisions of a fetched batch, in stream order, the session bound to that
@@ -27,4 +33,6 @@ def routing_decided_consumer() -> ConsumerSpec:
         batch_handler=on_routing_decisions,
         batch=100,
         shared_transaction=True,
+        backoff=RETRY_DELAYS,
+        max_deliver=len(RETRY_DELAYS) + 1,
     )

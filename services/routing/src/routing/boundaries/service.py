@@ -13,10 +13,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from guichet_kit.auth import MunicipalityNotFound
+from routing.boundaries import repository
 from routing.boundaries.schemas import MunicipalityBody
 from routing.demo import official_languages
 from routing.directory.publication import publish_directory
@@ -24,26 +24,10 @@ from routing.directory.repository import MunicipalityRow, upsert_municipality
 from routing.errors import BoundaryOverlap
 from routing.geo.geojson import to_multipolygon
 from routing.geo.validity import check_valid
-from routing.models import Municipality
 from routing.problems import FieldProblems
 
 MIN_TOLERANCE_M2 = 20_000.0
 RELATIVE_TOLERANCE = 0.001
-
-_OVERLAPS = text(
-    "WITH new AS (SELECT ST_SetSRID(ST_GeomFromGeoJSON(:geojson), 4326) AS g) "
-    "SELECT m.nis, m.names->>'fr' AS name_fr, m.names->>'nl' AS name_nl, "
-    "ST_Area(ST_Intersection(m.boundary, new.g)::geography) AS area_m2, "
-    "ST_Area(new.g::geography) AS own_m2 "
-    "FROM routing.municipality m, new "
-    "WHERE m.nis <> :nis AND ST_Intersects(m.boundary, new.g) "
-    "ORDER BY area_m2 DESC"
-)
-_UPDATE = text(
-    "UPDATE routing.municipality SET "
-    "boundary = ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(:geojson), 4326)), updated_at = now() "
-    "WHERE nis = :nis RETURNING languages"
-)
 
 
 async def checked_boundary(session: AsyncSession, nis: str, document: Any) -> str:
@@ -59,24 +43,18 @@ async def import_boundary(session: AsyncSession, nis: str, document: Any) -> flo
     """Replace the boundary of `nis` (session bound to nis) and publish a new snapshot.
     Returns the area in km²."""
     geojson = await checked_boundary(session, nis, document)
-    updated = (await session.execute(_UPDATE, {"geojson": geojson, "nis": nis})).first()
-    if updated is None:
+    if not await repository.replace_boundary(session, nis, geojson):
         raise MunicipalityNotFound(nis=nis)
     await publish_directory(session, nis)
     return await area_km2(session, nis)
 
 
 async def area_km2(session: AsyncSession, nis: str) -> float:
-    area = await session.scalar(
-        text("SELECT ST_Area(boundary::geography) FROM routing.municipality WHERE nis = :nis"),
-        {"nis": nis},
-    )
-    return float(area or 0.0) / 1e6
+    return await repository.area_m2(session, nis) / 1e6
 
 
 async def _refuse_overlaps(session: AsyncSession, nis: str, geojson: str) -> None:
-    rows = (await session.execute(_OVERLAPS, {"geojson": geojson, "nis": nis})).all()
-    for row in rows:
+    for row in await repository.overlaps(session, nis, geojson):
         tolerance = max(MIN_TOLERANCE_M2, RELATIVE_TOLERANCE * row.own_m2)
         if row.area_m2 > tolerance:
             raise BoundaryOverlap(
@@ -96,19 +74,17 @@ async def put_municipality(session: AsyncSession, nis: str, body: MunicipalityBo
     """Create or update a hosted municipality (session bound to nis); True when something
     changed (a snapshot was then published)."""
     problems = FieldProblems()
-    official = sorted(official_languages(nis))
-    if sorted(set(body.languages)) != official or len(set(body.languages)) != len(body.languages):
+    official = _official_languages(nis, problems)
+    if official is not None and (
+        sorted(set(body.languages)) != official or len(set(body.languages)) != len(body.languages)
+    ):
         problems.add(
             "languages",
             "routing.problem.official_languages",
             nis=nis,
             languages=", ".join(official),
         )
-    holder = await session.scalar(
-        select(Municipality.nis).where(
-            Municipality.case_prefix == body.case_prefix, Municipality.nis != nis
-        )
-    )
+    holder = await repository.prefix_holder(session, body.case_prefix, other_than=nis)
     if holder is not None:
         problems.add(
             "case_prefix", "routing.problem.prefix_taken", nis=holder, prefix=body.case_prefix
@@ -126,3 +102,13 @@ async def put_municipality(session: AsyncSession, nis: str, body: MunicipalityBo
         return False
     await publish_directory(session, nis)
     return True
+
+
+def _official_languages(nis: str, problems: FieldProblems) -> list[str] | None:
+    """The official languages of `nis`; None, and a problem, for five digits that begin
+    with no province's code (nor Brussels'): no municipality has them."""
+    try:
+        return sorted(official_languages(nis))
+    except ValueError:
+        problems.add("nis", "routing.problem.not_a_municipality", nis=nis)
+        return None

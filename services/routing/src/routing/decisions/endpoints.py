@@ -12,8 +12,8 @@ from guichet_contracts.roles import readable_levels
 from guichet_contracts.values import Confidentiality, Priority
 from guichet_kit.auth import NisPath
 from routing.access import DecisionsReader
+from routing.decisions.repository import decision_for
 from routing.errors import DecisionNotFound
-from routing.router.repository import decision_for
 
 router = APIRouter(prefix="/v1/municipalities/{nis}/decisions", tags=["decisions"])
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections import Counter
 from uuid import UUID
 
-from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from routing.directory import repository
@@ -20,18 +19,15 @@ from routing.directory.repository import (
     SubcategoryRow,
 )
 from routing.directory.schemas import CategoryBody, DepartmentBody, QuestionBody
-from routing.models import Category, Department, Question, RoutingRule, Subcategory
+from routing.models import Question, Subcategory
 from routing.problems import FieldProblems
+from routing.rules import repository as rules
 
 
 async def put_department(session: AsyncSession, nis: str, code: str, body: DepartmentBody) -> None:
     problems = FieldProblems()
     if body.kind == "police_partner":
-        other = await session.scalar(
-            select(Department.code).where(
-                Department.kind == "police_partner", Department.code != code
-            )
-        )
+        other = await repository.police_partner(session, other_than=code)
         if other is not None:
             problems.add("kind", "routing.problem.police_partner_taken", other=other)
     problems.raise_if_any()
@@ -46,17 +42,12 @@ async def delete_department(session: AsyncSession, nis: str, code: str) -> bool:
     if department_id is None:
         return False
     problems = FieldProblems()
-    used_by = await session.scalars(
-        select(Category.code).where(Category.default_department_id == department_id)
-    )
-    for category in used_by:
+    for category in await repository.categories_defaulting_to(session, department_id):
         problems.add("code", "routing.problem.default_department_of", category=category, code=code)
-    for rule in await session.scalars(
-        select(RoutingRule.name).where(RoutingRule.department_codes.contains([code]))
-    ):
+    for rule in await rules.rules_naming_department(session, code):
         problems.add("code", "routing.problem.informed_by_rule", rule=rule, code=code)
     problems.raise_if_any()
-    await session.execute(delete(Department).where(Department.id == department_id))
+    await repository.delete_department(session, department_id)
     await publish_directory(session, nis)
     return True
 
@@ -90,12 +81,10 @@ async def delete_category(session: AsyncSession, nis: str, code: str) -> bool:
     if category_id is None:
         return False
     problems = FieldProblems()
-    for rule in await session.scalars(
-        select(RoutingRule.name).where(RoutingRule.category_codes.contains([code]))
-    ):
+    for rule in await rules.rules_naming_category(session, code):
         problems.add("code", "routing.problem.category_in_rule", rule=rule, code=code)
     problems.raise_if_any()
-    await session.execute(delete(Category).where(Category.id == category_id))
+    await repository.delete_category(session, category_id)
     await publish_directory(session, nis)
     return True
 
@@ -118,27 +107,19 @@ async def _replace_subcategories(
     session: AsyncSession, nis: str, category_id: UUID, body: CategoryBody
 ) -> int:
     codes = [s.code for s in body.subcategories]
-    removed = await session.execute(
-        delete(Subcategory)
-        .where(Subcategory.category_id == category_id, Subcategory.code.not_in(codes))
-        .returning(Subcategory.id)
-    )
+    removed = await repository.delete_entries_except(session, Subcategory, category_id, codes)
     rows = [
         SubcategoryRow(category_id, s.code, s.labels.model_dump(), position)
         for position, s in enumerate(body.subcategories)
     ]
-    return len(removed.all()) + await repository.upsert_subcategories(session, nis, rows)
+    return removed + await repository.upsert_subcategories(session, nis, rows)
 
 
 async def _replace_questions(
     session: AsyncSession, nis: str, category_id: UUID, body: CategoryBody
 ) -> int:
     codes = [q.code for q in body.questions]
-    removed = await session.execute(
-        delete(Question)
-        .where(Question.category_id == category_id, Question.code.not_in(codes))
-        .returning(Question.id)
-    )
+    removed = await repository.delete_entries_except(session, Question, category_id, codes)
     rows = [
         QuestionRow(
             category_id=category_id,
@@ -151,7 +132,7 @@ async def _replace_questions(
         )
         for position, q in enumerate(body.questions)
     ]
-    return len(removed.all()) + await repository.upsert_questions(session, nis, rows)
+    return removed + await repository.upsert_questions(session, nis, rows)
 
 
 def _check_question(question: QuestionBody, where: str, problems: FieldProblems) -> None:

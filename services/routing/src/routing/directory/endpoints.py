@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from guichet_contracts.events.directory import DirectoryPublished
 from guichet_kit.auth import NisPath
 from routing.access import DirectoryReader, DirectoryWriter
-from routing.directory import admin
-from routing.directory.publication import build_snapshot, publish_directory, published_revision
+from routing.directory import admin, repository
+from routing.directory.publication import build_snapshot, publish_directory
 from routing.directory.schemas import CategoryBody, DepartmentBody
 from routing.errors import DirectoryEntryNotFound
 
@@ -78,7 +78,7 @@ async def delete_category(nis: NisPath, code: CategoryPath, session: DirectoryWr
 
 
 async def _current(session: AsyncSession, nis: str) -> DirectoryPublished:
-    revision = await published_revision(session, nis)
+    revision = await repository.published_revision(session, nis)
     if revision is None:
         revision = (await publish_directory(session, nis)).revision
     return await build_snapshot(session, nis, revision)

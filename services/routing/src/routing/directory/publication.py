@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from typing import Any
+from collections.abc import Sequence
+from typing import TypeVar
 from uuid import UUID
 
-from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from guichet_contracts.envelope import Envelope
@@ -28,36 +27,23 @@ from guichet_contracts.events.directory import (
 )
 from guichet_contracts.ids import uuid7
 from guichet_kit.auth import MunicipalityNotFound
-from guichet_kit.bus import MAX_EVENT_BYTES, EventTooLargeError, add_to_outbox
+from guichet_kit.bus import MAX_EVENT_BYTES, EventTooLargeError
+from routing.directory import repository
 from routing.errors import DirectoryTooLarge
-from routing.models import (
-    Category,
-    Department,
-    DirectoryRevision,
-    Municipality,
-    Question,
-    Subcategory,
-    outbox,
-)
+from routing.models import Question, Subcategory
 
-
-async def published_revision(session: AsyncSession, nis: str) -> int | None:
-    """Revision of the last snapshot published for `nis` (session bound to that tenant)."""
-    revision: int | None = await session.scalar(
-        select(DirectoryRevision.revision).where(DirectoryRevision.tenant_id == nis)
-    )
-    return revision
+_Item = TypeVar("_Item", Subcategory, Question)
 
 
 async def publish_directory(
     session: AsyncSession, nis: str, *, correlation_id: UUID | None = None
 ) -> DirectoryPublished:
     """Bump the revision of `nis` and queue its snapshot (caller's transaction, bound to nis)."""
-    revision = await _next_revision(session, nis)
+    revision = await repository.next_revision(session, nis)
     snapshot = await build_snapshot(session, nis, revision)
     envelope = Envelope.build(snapshot, tenant_id=nis, correlation_id=correlation_id or uuid7())
     try:
-        await add_to_outbox(session, outbox, envelope)
+        await repository.queue_snapshot(session, envelope)
     except EventTooLargeError:
         size = len(envelope.to_bytes())
         raise DirectoryTooLarge(
@@ -66,37 +52,23 @@ async def publish_directory(
     return snapshot
 
 
-async def _next_revision(session: AsyncSession, nis: str) -> int:
-    statement = (
-        insert(DirectoryRevision)
-        .values(tenant_id=nis, revision=1)
-        .on_conflict_do_update(
-            index_elements=["tenant_id"],
-            set_={"revision": DirectoryRevision.revision + 1, "published_at": func.now()},
-        )
-        .returning(DirectoryRevision.revision)
-    )
-    revision: int = (await session.execute(statement)).scalar_one()
-    return revision
-
-
 async def build_snapshot(session: AsyncSession, nis: str, revision: int) -> DirectoryPublished:
     return DirectoryPublished(
         revision=revision,
         municipality=await _municipality(session, nis),
-        departments=await _departments(session),
-        categories=await _categories(session),
+        departments=[
+            DepartmentInfo.model_validate({"code": d.code, "labels": d.labels, "kind": d.kind})
+            for d in await repository.departments(session)
+        ],
+        categories=await categories(session),
     )
 
 
 async def _municipality(session: AsyncSession, nis: str) -> MunicipalityInfo:
-    statement = select(Municipality, func.ST_AsGeoJSON(Municipality.boundary, 7)).where(
-        Municipality.nis == nis
-    )
-    row = (await session.execute(statement)).one_or_none()
-    if row is None:
+    found = await repository.municipality_with_boundary(session, nis)
+    if found is None:
         raise MunicipalityNotFound(nis=nis)
-    town, boundary = row
+    town, boundary = found
     return MunicipalityInfo.model_validate(
         {
             "nis": town.nis,
@@ -108,23 +80,10 @@ async def _municipality(session: AsyncSession, nis: str) -> MunicipalityInfo:
     )
 
 
-async def _departments(session: AsyncSession) -> list[DepartmentInfo]:
-    rows = await session.scalars(select(Department).order_by(Department.code))
-    return [
-        DepartmentInfo.model_validate({"code": d.code, "labels": d.labels, "kind": d.kind})
-        for d in rows
-    ]
-
-
-async def _categories(session: AsyncSession) -> list[CategoryInfo]:
-    statement = (
-        select(Category, Department.code)
-        .join(Department, Department.id == Category.default_department_id)
-        .order_by(Category.position, Category.code)
-    )
-    categories = (await session.execute(statement)).all()
-    subcategories = await _by_category(session, Subcategory)
-    questions = await _by_category(session, Question)
+async def categories(session: AsyncSession) -> list[CategoryInfo]:
+    """The bound tenant's categories as published, with their subcategories and questions."""
+    subcategories = _by_category(await repository.subcategories(session))
+    questions = _by_category(await repository.questions(session))
     return [
         CategoryInfo.model_validate(
             {
@@ -143,17 +102,12 @@ async def _categories(session: AsyncSession) -> list[CategoryInfo]:
                 "questions": [_question(q) for q in questions[category.id]],
             }
         )
-        for category, department_code in categories
+        for category, department_code in await repository.categories(session)
     ]
 
 
-async def _by_category(
-    session: AsyncSession, model: type[Subcategory] | type[Question]
-) -> dict[UUID, list[Any]]:
-    grouped: dict[UUID, list[Any]] = defaultdict(list)
-    rows: list[Subcategory | Question] = list(
-        await session.scalars(select(model).order_by(model.position, model.code))
-    )
+def _by_category(rows: Sequence[_Item]) -> dict[UUID, list[_Item]]:
+    grouped: dict[UUID, list[_Item]] = defaultdict(list)
     for row in rows:
         grouped[row.category_id].append(row)
     return grouped

@@ -16,11 +16,21 @@ from dataclasses import asdict, dataclass
 from typing import Any, cast
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, CursorResult, func, or_, select
+from sqlalchemy import ColumnElement, CursorResult, delete, func, or_, select
 from sqlalchemy.dialects.postgresql import Insert, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from routing.models import Category, Department, Municipality, Question, Subcategory
+from guichet_contracts.envelope import Envelope
+from guichet_kit.bus import add_to_outbox
+from routing.models import (
+    Category,
+    Department,
+    DirectoryRevision,
+    Municipality,
+    Question,
+    Subcategory,
+    outbox,
+)
 
 WGS84 = 4326
 
@@ -140,6 +150,117 @@ async def category_ids(session: AsyncSession) -> dict[str, UUID]:
     """Code → id of the bound tenant's categories."""
     result = await session.execute(select(Category.code, Category.id))
     return dict(result.all())
+
+
+async def municipality(session: AsyncSession, nis: str) -> Municipality | None:
+    found: Municipality | None = await session.scalar(
+        select(Municipality).where(Municipality.nis == nis)
+    )
+    return found
+
+
+async def municipality_with_boundary(
+    session: AsyncSession, nis: str
+) -> tuple[Municipality, str] | None:
+    """The hosted municipality and its boundary as GeoJSON (7 decimals)."""
+    statement = select(Municipality, func.ST_AsGeoJSON(Municipality.boundary, 7)).where(
+        Municipality.nis == nis
+    )
+    row = (await session.execute(statement)).one_or_none()
+    return None if row is None else (row[0], row[1])
+
+
+async def published_revision(session: AsyncSession, nis: str) -> int | None:
+    """Revision of the last snapshot published for `nis` (session bound to that tenant)."""
+    revision: int | None = await session.scalar(
+        select(DirectoryRevision.revision).where(DirectoryRevision.tenant_id == nis)
+    )
+    return revision
+
+
+async def next_revision(session: AsyncSession, nis: str) -> int:
+    """The revision of `nis`, bumped (1 for its first snapshot)."""
+    statement = (
+        insert(DirectoryRevision)
+        .values(tenant_id=nis, revision=1)
+        .on_conflict_do_update(
+            index_elements=["tenant_id"],
+            set_={"revision": DirectoryRevision.revision + 1, "published_at": func.now()},
+        )
+        .returning(DirectoryRevision.revision)
+    )
+    revision: int = (await session.execute(statement)).scalar_one()
+    return revision
+
+
+async def queue_snapshot(session: AsyncSession, envelope: Envelope) -> None:
+    """The `directory.published` event, in the outbox (EventTooLargeError beyond one message)."""
+    await add_to_outbox(session, outbox, envelope)
+
+
+async def departments(session: AsyncSession) -> list[Department]:
+    return list(await session.scalars(select(Department).order_by(Department.code)))
+
+
+async def categories(session: AsyncSession) -> list[tuple[Category, str]]:
+    """The bound tenant's categories in their order, each with its default department's code."""
+    statement = (
+        select(Category, Department.code)
+        .join(Department, Department.id == Category.default_department_id)
+        .order_by(Category.position, Category.code)
+    )
+    return [(category, code) for category, code in (await session.execute(statement)).all()]
+
+
+async def subcategories(session: AsyncSession) -> list[Subcategory]:
+    return list(
+        await session.scalars(select(Subcategory).order_by(Subcategory.position, Subcategory.code))
+    )
+
+
+async def questions(session: AsyncSession) -> list[Question]:
+    return list(await session.scalars(select(Question).order_by(Question.position, Question.code)))
+
+
+async def police_partner(session: AsyncSession, *, other_than: str) -> str | None:
+    """The code of the town's police partner department, unless it is `other_than`."""
+    code: str | None = await session.scalar(
+        select(Department.code).where(
+            Department.kind == "police_partner", Department.code != other_than
+        )
+    )
+    return code
+
+
+async def categories_defaulting_to(session: AsyncSession, department_id: UUID) -> list[str]:
+    return list(
+        await session.scalars(
+            select(Category.code).where(Category.default_department_id == department_id)
+        )
+    )
+
+
+async def delete_department(session: AsyncSession, department_id: UUID) -> None:
+    await session.execute(delete(Department).where(Department.id == department_id))
+
+
+async def delete_category(session: AsyncSession, category_id: UUID) -> None:
+    await session.execute(delete(Category).where(Category.id == category_id))
+
+
+async def delete_entries_except(
+    session: AsyncSession,
+    model: type[Subcategory] | type[Question],
+    category_id: UUID,
+    kept: Sequence[str],
+) -> int:
+    """Removes the category's subcategories (or questions) not in `kept`; how many."""
+    removed = await session.execute(
+        delete(model)
+        .where(model.category_id == category_id, model.code.not_in(kept))
+        .returning(model.id)
+    )
+    return len(removed.all())
 
 
 async def _upsert_many(

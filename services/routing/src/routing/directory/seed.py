@@ -15,7 +15,7 @@ from guichet_kit.db import tenant_transaction
 from routing.demo import DemoDirectory, Labels, load_boundary, load_demo_directory
 from routing.demo import Municipality as DemoMunicipality
 from routing.directory import repository
-from routing.directory.publication import publish_directory, published_revision
+from routing.directory.publication import publish_directory
 from routing.directory.repository import (
     CategoryRow,
     DepartmentRow,
@@ -90,7 +90,7 @@ async def seed_municipality(session: AsyncSession, town: DemoMunicipality) -> in
     ]
     changed += await repository.upsert_questions(session, town.nis, questions)
     changed += await _seed_rules_once(session, town)
-    if changed or await published_revision(session, town.nis) is None:
+    if changed or await repository.published_revision(session, town.nis) is None:
         await publish_directory(session, town.nis)
     return changed
 

@@ -5,20 +5,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from routing.errors import InvalidGeometry
-
-_VALIDITY = text(
-    "SELECT d.valid, d.reason, ST_X(d.location) AS lon, ST_Y(d.location) AS lat "
-    "FROM ST_IsValidDetail(ST_SetSRID(ST_GeomFromGeoJSON(:geojson), 4326)) AS d"
-)
+from routing.geo.repository import validity
 
 
 async def check_valid(session: AsyncSession, multipolygon: dict[str, Any]) -> None:
     """InvalidGeometry (self-intersection, ring crossing, ...) with its location, else None."""
-    row = (await session.execute(_VALIDITY, {"geojson": json.dumps(multipolygon)})).one()
+    row = await validity(session, json.dumps(multipolygon))
     if row.valid:
         return
     lon = "?" if row.lon is None else f"{row.lon:.6f}"

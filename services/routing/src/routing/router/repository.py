@@ -11,10 +11,15 @@ import asyncpg
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from guichet_contracts.envelope import Envelope
 from guichet_contracts.events.report import ReportContent
-from guichet_kit.db.driver import driver_connection
-from routing.models import Decision, Department
+from guichet_contracts.events.routing import RoutingDecided
+from guichet_contracts.ids import uuid7
+from guichet_kit.bus import write_with_events
+from guichet_kit.db.driver import Row, driver_connection, table_of
+from routing.models import Decision, Department, outbox
 from routing.models.open_case import OPEN_STATUSES
+from routing.rules.engine import Match
 from routing.rules.repository import RulesAtPoint, rules_at_point, rules_at_point_sql
 
 
@@ -142,8 +147,33 @@ def _situation(row: asyncpg.Record) -> Situation:
     )
 
 
-async def decision_for(session: AsyncSession, report_id: UUID) -> Decision | None:
-    decision: Decision | None = await session.scalar(
-        select(Decision).where(Decision.report_id == report_id)
-    )
-    return decision
+async def write_decisions(
+    session: AsyncSession, rows: Sequence[Row], events: Sequence[Envelope]
+) -> None:
+    """The decisions, the open cases they start and their `routing.decided` events, in one
+    statement (ADR 0018)."""
+    await write_with_events(session, rows, outbox, events)
+
+
+def decision_row(tenant_id: str, decided: RoutingDecided, match: Match, event: Envelope) -> Row:
+    values = {
+        "id": uuid7(),
+        "tenant_id": tenant_id,
+        "report_id": decided.report.report_id,
+        "tracking_number": decided.report.tracking_number,
+        "category_code": decided.report.category_code,
+        "decided_at": decided.decided_at,
+        "outcome": decided.outcome,
+        "duplicate_of_case_id": decided.duplicate_of_case_id,
+        "handed_over_from": decided.handed_over_from,
+        "departments": list(decided.departments),
+        "priority": decided.priority.value,
+        "confidentiality": decided.confidentiality.value,
+        "sla_business_days": decided.sla_business_days,
+        "rule_id": decided.rule.rule_id,
+        "rule_name": decided.rule.name,
+        "explanation": decided.rule.explanation,
+        "trace": list(match.trace),
+        "event_id": event.id,
+    }
+    return Row(table_of(Decision), values)

@@ -19,12 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from guichet_contracts.envelope import Envelope, utcnow
 from guichet_contracts.events.report import ReportContent, ReportSubmitted
 from guichet_contracts.events.routing import MatchedRule, RoutingDecided
-from guichet_contracts.ids import uuid7
 from guichet_contracts.values import Confidentiality, Priority
-from guichet_kit.bus import BatchHandler, write_with_events
-from guichet_kit.db.driver import Row, table_of
+from guichet_kit.bus import BatchHandler
+from guichet_kit.db.driver import Row
 from routing.geo.distance import metres_apart
-from routing.models import Decision, outbox
 from routing.open_cases.repository import opened_by
 from routing.router import repository
 from routing.router.repository import CategoryDefaults, Situation
@@ -123,13 +121,13 @@ async def _decide(
             continue
         decision, match = await _decision_for(session, envelope, report, situation, config)
         event = Envelope.following(envelope, decision)
-        rows.append(_row(envelope.tenant_id, decision, match, event))
+        rows.append(repository.decision_row(envelope.tenant_id, decision, match, event))
         if decision.outcome == "new_case":
             rows.append(opened_by(envelope.tenant_id, report))
         events.append(event)
         decided.append(decision)
     if events:
-        await write_with_events(session, rows, outbox, events)  # one round trip
+        await repository.write_decisions(session, rows, events)  # one round trip
     return decided
 
 
@@ -195,27 +193,3 @@ def _decision(
         rule=why,
         report=report,
     )
-
-
-def _row(tenant_id: str, decided: RoutingDecided, match: Match, event: Envelope) -> Row:
-    values = {
-        "id": uuid7(),
-        "tenant_id": tenant_id,
-        "report_id": decided.report.report_id,
-        "tracking_number": decided.report.tracking_number,
-        "category_code": decided.report.category_code,
-        "decided_at": decided.decided_at,
-        "outcome": decided.outcome,
-        "duplicate_of_case_id": decided.duplicate_of_case_id,
-        "handed_over_from": decided.handed_over_from,
-        "departments": list(decided.departments),
-        "priority": decided.priority.value,
-        "confidentiality": decided.confidentiality.value,
-        "sla_business_days": decided.sla_business_days,
-        "rule_id": decided.rule.rule_id,
-        "rule_name": decided.rule.name,
-        "explanation": decided.rule.explanation,
-        "trace": list(match.trace),
-        "event_id": event.id,
-    }
-    return Row(table_of(Decision), values)

@@ -26,6 +26,18 @@ async def directory(session: AsyncSession) -> Directory:
     return Directory(frozenset(departments), frozenset(categories), frozenset(rule_ids))
 
 
+async def rules_naming_department(session: AsyncSession, code: str) -> list[str]:
+    """Names of the rules whose action informs department `code`."""
+    statement = select(RoutingRule.name).where(RoutingRule.department_codes.contains([code]))
+    return list(await session.scalars(statement))
+
+
+async def rules_naming_category(session: AsyncSession, code: str) -> list[str]:
+    """Names of the rules whose conditions name category `code`."""
+    statement = select(RoutingRule.name).where(RoutingRule.category_codes.contains([code]))
+    return list(await session.scalars(statement))
+
+
 async def replace_rules(session: AsyncSession, tenant_id: str, rules: Sequence[ValidRule]) -> None:
     """The new ordered set replaces the old one; rules keep their id when given one."""
     await session.execute(delete(RoutingRule))

@@ -26,6 +26,11 @@ class RuleBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: UUID | None = Field(default=None, description="keep an existing rule's id; omit for new")
+    position: int | None = Field(
+        default=None,
+        ge=0,
+        description="as read; ignored on save: the order of the list is the evaluation order",
+    )
     name: str = Field(min_length=1, max_length=200)
     categories: list[str] = Field(default_factory=list, description="empty: any category")
     area: dict[str, Any] | None = Field(default=None, description="GeoJSON (Multi)Polygon")
@@ -47,18 +52,11 @@ class RuleSetBody(BaseModel):
     rules: list[RuleBody] = Field(max_length=500)
 
 
-class RuleView(BaseModel):
+class RuleView(RuleBody):
+    """A stored rule: a valid `RuleBody` as it is, so a rule set read is saved back unchanged."""
+
     id: UUID
     position: int
-    name: str
-    categories: list[str]
-    area: dict[str, Any] | None
-    time_window: TimeWindowBody | None
-    keywords: list[str]
-    departments: list[str]
-    priority: Priority
-    sla_business_days: int
-    confidentiality: Confidentiality | None
 
 
 class RuleSetView(BaseModel):
