@@ -62,6 +62,7 @@ def create_app(
         settings=settings,
         title="Guichet routing",
         version=__version__,
+        catalogue="routing",
         routers=[directory_router, rules_router, decisions_router, boundaries_router],
         components=[
             DatabaseComponent(settings),

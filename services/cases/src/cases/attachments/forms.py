@@ -11,9 +11,9 @@ from fastapi import Request
 from starlette.datastructures import UploadFile
 
 from cases.attachments.files import Upload
-from cases.errors import FileTooLarge, UnsupportedContentType
+from cases.errors import UnsupportedContentType
 from guichet_kit.errors import BadRequest
-from guichet_kit.images import MIB
+from guichet_kit.images import ImageTooLarge
 
 FORM_OVERHEAD = 64 * 1024
 _MAX_FORM_FILES = 1
@@ -34,7 +34,7 @@ def _field(value: object) -> str | None:
 async def read_note_form(request: Request, file_part: str, max_bytes: int) -> NoteForm:
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes + FORM_OVERHEAD:
-        raise FileTooLarge(limit_mib=max_bytes // MIB)
+        raise ImageTooLarge(max_bytes)
     media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
     if media_type == "application/json":
         return _from_json(await request.body())
@@ -61,7 +61,7 @@ async def _from_multipart(request: Request, file_part: str, max_bytes: int) -> N
         if isinstance(part, UploadFile):
             data = await part.read(max_bytes + 1)
             if len(data) > max_bytes:
-                raise FileTooLarge(limit_mib=max_bytes // MIB)
+                raise ImageTooLarge(max_bytes)
             upload = Upload(data=data, file_name=(part.filename or None))
         return NoteForm(_field(form.get("text")), _field(form.get("visibility")), upload)
     finally:
