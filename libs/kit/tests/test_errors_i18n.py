@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -92,5 +93,16 @@ def test_loading_rules(catalogues: Path) -> None:
     assert translate("test.same", "en") == "Same."
     uncompiled = catalogues / "i18n_uncompiled_test"
     (uncompiled / "locale").mkdir(parents=True)
-    with pytest.raises(CatalogueNotCompiled, match="i18n_catalogues compile"):
+    with pytest.raises(CatalogueNotCompiled, match="missing: run `python -m guichet_kit"):
         load_catalogue(uncompiled.name, uncompiled / "locale")
+
+
+def test_a_catalogue_edited_since_it_was_compiled_is_refused(catalogues: Path) -> None:
+    package = catalogues / "i18n_stale_test"
+    locale = write_catalogue(package, {"test.stale": {"en": "Old."}})
+    edited = locale / "nl" / "LC_MESSAGES" / f"{package.name}.po"
+    compiled = edited.with_suffix(".mo").stat().st_mtime
+    os.utime(edited, (compiled + 1, compiled + 1))
+    with pytest.raises(CatalogueNotCompiled, match=r"older than i18n_stale_test\.po"):
+        load_catalogue(package.name, locale)
+    assert not has_message("test.stale")

@@ -40,7 +40,8 @@ _lock = threading.Lock()
 
 
 class CatalogueNotCompiled(FileNotFoundError):
-    """A catalogue's ``.mo`` file is missing: the set-up compiles them."""
+    """A catalogue's ``.mo`` file is missing, or older than its ``.po`` (the texts would be
+    the previous ones): the set-up compiles them."""
 
 
 def N_(key: str) -> str:
@@ -64,11 +65,7 @@ def load_catalogue(domain: str, directory: Path | None = None) -> None:
         loaded: dict[str, dict[str, str]] = {}
         for lang in SUPPORTED_LANGUAGES:
             path = folder / lang / "LC_MESSAGES" / f"{domain}.mo"
-            if not path.is_file():
-                raise CatalogueNotCompiled(
-                    f"{path} is missing: run `python -m guichet_kit.i18n_catalogues compile`"
-                    " (deploy/local/bootstrap.sh does)"
-                )
+            _check_compiled(path)
             with path.open("rb") as mo:
                 catalog = read_mo(mo)
             loaded[lang] = {
@@ -84,6 +81,20 @@ def load_catalogue(domain: str, directory: Path | None = None) -> None:
         for lang, texts in loaded.items():
             _texts[lang].update(texts)
         _loaded.add(domain)
+
+
+def _check_compiled(mo: Path) -> None:
+    source = mo.with_suffix(".po")
+    if not mo.is_file():
+        problem = "is missing"
+    elif source.is_file() and source.stat().st_mtime > mo.stat().st_mtime:
+        problem = f"is older than {source.name}"
+    else:
+        return
+    raise CatalogueNotCompiled(
+        f"{mo} {problem}: run `python -m guichet_kit.i18n_catalogues compile`"
+        " (deploy/local/bootstrap.sh does)"
+    )
 
 
 def _catalogues() -> dict[str, dict[str, str]]:
