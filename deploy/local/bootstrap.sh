@@ -4,6 +4,7 @@
 #   - Debian packages: PostgreSQL 15 + PostGIS 3, Node.js + npm, make, curl, CA certificates
 #   - uv, then the locked Python environment (.venv: all workspace packages + dev group)
 #   - node_modules of the local OIDC provider (deploy/local/oidc), when its lock file changed
+#   - the translation catalogues compiled (.po -> .mo, gitignored; docs/i18n.md)
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -82,6 +83,10 @@ node_modules() {
     echo "$want" > "$stamp"
 }
 
+catalogues() {
+    (cd "$REPO" && uv run --no-sync python -m guichet_kit.i18n_catalogues compile)
+}
+
 check_node_version() {
     local major
     major="$(node -p 'process.versions.node.split(".")[0]')"
@@ -92,4 +97,5 @@ debian_packages
 check_node_version
 ensure_uv
 python_env
+catalogues
 node_modules

@@ -165,7 +165,7 @@ BAD_INPUTS = [
             http, url, dumping(HERE), photos=_photos(b"\xff\xd8\xff\xe0" + os.urandom(11 << 20))
         ),
         413,
-        "report.photo_too_large",
+        "upload.too_large",
     ),
     BadInput(
         "bytes-that-are-not-an-image",
@@ -173,7 +173,7 @@ BAD_INPUTS = [
             http, url, dumping(HERE), photos=_photos(b"GIF89a but really just text " * 50)
         ),
         415,
-        "report.photo_type_not_allowed",
+        "upload.type_not_allowed",
         _lists_types,
     ),
     BadInput(
@@ -182,7 +182,7 @@ BAD_INPUTS = [
             http, url, dumping(HERE), photos=[("bomb.png", png_bomb(), "image/png")]
         ),
         413,
-        "report.photo_too_many_pixels",
+        "upload.too_many_pixels",
     ),
     BadInput(
         "good-photo-then-truncated-jpeg",
@@ -193,7 +193,7 @@ BAD_INPUTS = [
             photos=_photos(jpeg_with_exif(HERE, (800, 600)), _jpeg((1024, 768))[:700]),
         ),
         422,
-        "report.photo_unreadable",
+        "upload.unreadable",
     ),
     BadInput(
         "six-photos",

@@ -24,25 +24,30 @@ from guichet_kit.errors import (
     Unprocessable,
     UnsupportedMediaType,
 )
-from guichet_kit.i18n import Message, register_messages
+from guichet_kit.i18n import Message, load_catalogue
 from guichet_kit.settings import KitSettings
+from guichet_testing.catalogues import write_catalogue
 
-register_messages(
-    {
-        "test.transition_not_allowed": {
-            "en": "A case cannot go from {current} to {target}.",
-            "fr": "Un dossier ne peut pas passer de {current} à {target}.",
-            "nl": "Een dossier kan niet van {current} naar {target} gaan.",
-            "de": "Ein Vorgang kann nicht von {current} zu {target} wechseln.",
-        },
-        "test.unknown_department": {
-            "en": "unknown department {code}",
-            "fr": "service inconnu {code}",
-            "nl": "onbekende dienst {code}",
-            "de": "unbekannte Abteilung {code}",
-        },
-    }
-)
+TEST_MESSAGES = {
+    "test.transition_not_allowed": {
+        "en": "A case cannot go from {current} to {target}.",
+        "fr": "Un dossier ne peut pas passer de {current} à {target}.",
+        "nl": "Een dossier kan niet van {current} naar {target} gaan.",
+        "de": "Ein Vorgang kann nicht von {current} zu {target} wechseln.",
+    },
+    "test.unknown_department": {
+        "en": "unknown department {code}",
+        "fr": "service inconnu {code}",
+        "nl": "onbekende dienst {code}",
+        "de": "unbekannte Abteilung {code}",
+    },
+}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _test_catalogue(tmp_path_factory: pytest.TempPathFactory) -> None:
+    package = tmp_path_factory.mktemp("catalogues") / "kit_errors_test"
+    load_catalogue(package.name, write_catalogue(package, TEST_MESSAGES))
 
 
 class TransitionNotAllowed(Conflict):

@@ -1,18 +1,21 @@
-"""Message catalog and Accept-Language negotiation."""
+"""Message catalogues and Accept-Language negotiation."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
-import guichet_kit.errors  # noqa: F401 - registers the kit's messages
 from guichet_kit.i18n import (
     SUPPORTED_LANGUAGES,
+    CatalogueNotCompiled,
     has_message,
-    missing_translations,
+    load_catalogue,
     negotiate_language,
-    register_messages,
     translate,
 )
+from guichet_testing.catalogues import write_catalogue
 
 
 @pytest.mark.parametrize(
@@ -44,42 +47,62 @@ def test_negotiation_default_is_configurable() -> None:
         negotiate_language("fr", default="it")
 
 
-def test_kit_messages_exist_in_all_four_languages() -> None:
-    assert missing_translations(prefix="problem.") == {}
-    assert missing_translations(prefix="error.") == {}
-    assert missing_translations(prefix="validation.") == {}
+def test_kit_messages_differ_per_key_and_language() -> None:
     assert has_message("error.internal")
     for lang in SUPPORTED_LANGUAGES:
         texts = {translate(key, lang) for key in ("error.not_found", "error.conflict")}
         assert len(texts) == 2
-
-
-def test_translations_differ_per_language() -> None:
     texts = {translate("error.forbidden", lang) for lang in SUPPORTED_LANGUAGES}
     assert len(texts) == len(SUPPORTED_LANGUAGES)
 
 
-def test_missing_language_falls_back_to_english() -> None:
-    register_messages({"test.english_only": {"en": "Only {what}.", "fr": "Seulement {what}."}})
+@pytest.fixture(scope="module")
+def catalogues(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("catalogues")
+
+
+def test_missing_language_falls_back_to_english(catalogues: Path) -> None:
+    package = catalogues / "i18n_fallback_test"
+    messages = {"test.english_only": {"en": "Only {what}.", "fr": "Seulement {what}."}}
+    load_catalogue(package.name, write_catalogue(package, messages))
     assert translate("test.english_only", "nl", what="this") == "Only this."
     assert translate("test.english_only", "fr", what="ceci") == "Seulement ceci."
-    assert missing_translations(prefix="test.english_only") == {"test.english_only": ["nl", "de"]}
 
 
-def test_missing_parameter_and_unknown_key_never_crash() -> None:
-    register_messages({"test.params": {"en": "From {current} to {target}."}})
+def test_missing_parameter_and_unknown_key_never_crash(catalogues: Path) -> None:
+    package = catalogues / "i18n_params_test"
+    messages = {
+        "test.params": {"en": "From {current} to {target}."},
+        "test.bad_template": {"en": "Value {x.attr} {0}"},
+    }
+    load_catalogue(package.name, write_catalogue(package, messages))
+    assert has_message("test.params")
     assert translate("test.params", "en", current="a") == "From a to {target}."
+    assert not has_message("test.no.such.key")
     assert translate("test.no.such.key", "fr") == "test.no.such.key"
-    register_messages({"test.bad_template": {"en": "Value {x.attr} {0}"}})
     assert translate("test.bad_template", "en", x=1) == "Value {x.attr} {0}"
 
 
-def test_registration_rules() -> None:
-    register_messages({"test.same": {"en": "Same."}})
-    register_messages({"test.same": {"en": "Same."}})  # idempotent
-    with pytest.raises(ValueError, match="different text"):
-        register_messages({"test.same": {"en": "Other."}})
-    with pytest.raises(ValueError, match="no 'en' text"):
-        register_messages({"test.no_en": {"fr": "Pas d'anglais."}})
-    with pytest.raises(ValueError, match="unsupported language"):
-        register_messages({"test.italian": {"en": "Hi.", "it": "Ciao."}})
+def test_loading_rules(catalogues: Path) -> None:
+    same = catalogues / "i18n_same_test"
+    load_catalogue(same.name, write_catalogue(same, {"test.same": {"en": "Same."}}))
+    load_catalogue(same.name)  # idempotent
+    other = catalogues / "i18n_other_test"
+    with pytest.raises(ValueError, match="differs"):
+        load_catalogue(other.name, write_catalogue(other, {"test.same": {"en": "Other."}}))
+    assert translate("test.same", "en") == "Same."
+    uncompiled = catalogues / "i18n_uncompiled_test"
+    (uncompiled / "locale").mkdir(parents=True)
+    with pytest.raises(CatalogueNotCompiled, match="missing: run `python -m guichet_kit"):
+        load_catalogue(uncompiled.name, uncompiled / "locale")
+
+
+def test_a_catalogue_edited_since_it_was_compiled_is_refused(catalogues: Path) -> None:
+    package = catalogues / "i18n_stale_test"
+    locale = write_catalogue(package, {"test.stale": {"en": "Old."}})
+    edited = locale / "nl" / "LC_MESSAGES" / f"{package.name}.po"
+    compiled = edited.with_suffix(".mo").stat().st_mtime
+    os.utime(edited, (compiled + 1, compiled + 1))
+    with pytest.raises(CatalogueNotCompiled, match=r"older than i18n_stale_test\.po"):
+        load_catalogue(package.name, locale)
+    assert not has_message("test.stale")

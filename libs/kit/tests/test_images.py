@@ -121,3 +121,25 @@ async def test_pool_cleans_off_the_event_loop_and_raises_refusals() -> None:
             await pool.clean(b"GIF89a")
     finally:
         await pool.aclose()
+
+
+def test_refusals_are_problems_naming_the_file_or_the_photo() -> None:
+    too_large = ImageTooLarge(10 * 1024 * 1024)
+    assert (too_large.status, too_large.code) == (413, "upload.too_large")
+    assert too_large.detail("en") == "The file is larger than 10 MiB."
+    too_large.of_photo(2)
+    assert too_large.detail("en") == "Photo 2 is larger than 10 MiB."
+    assert too_large.detail("fr") == "La photo 2 dépasse 10\u00a0Mio."
+    assert too_large.code == "upload.too_large"
+    pixels = ImageTooManyPixels(40_000_000, photo=3)
+    assert (pixels.status, pixels.detail("de")) == (413, "Foto 3 hat mehr als 40 Megapixel.")
+    wrong = ImageTypeNotAllowed(("image/jpeg", "application/pdf"))
+    assert (wrong.status, wrong.code) == (415, "upload.type_not_allowed")
+    assert wrong.extra == {"allowed": ["image/jpeg", "application/pdf"]}
+    assert wrong.detail("nl") == (
+        "Dit bestandstype wordt niet aanvaard (toegelaten: image/jpeg, application/pdf)."
+    )
+    assert ImageTypeNotAllowed().extra["allowed"] == [t.value for t in ImageType]
+    unreadable = ImageUnreadable(photo=1)
+    assert (unreadable.status, unreadable.code) == (422, "upload.unreadable")
+    assert unreadable.detail("en") == "Photo 1 is damaged or cannot be read as an image."

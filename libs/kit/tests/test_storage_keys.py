@@ -7,7 +7,7 @@ from urllib.parse import unquote
 import pytest
 
 from guichet_kit.errors import GuichetError
-from guichet_kit.i18n import missing_translations, translate
+from guichet_kit.i18n import translate
 from guichet_kit.storage import InvalidObjectKey, ObjectTooLarge, content_disposition, object_key
 from guichet_kit.storage.headers import validate_content_type, validate_metadata
 
@@ -91,7 +91,6 @@ def test_storage_errors_are_kit_errors_with_translations() -> None:
     assert too_large.extra == {"max_bytes": 2_000_000}
     assert too_large.detail("nl") == "Het bestand is te groot (maximaal 2 MB)."
     assert InvalidObjectKey("x").status == 400
-    assert missing_translations(prefix="storage.") == {}
     assert translate("storage.object_not_found", "de") == "Die Datei existiert nicht."
 
 

@@ -343,12 +343,12 @@ async def test_reporter_comment_refusals_are_translated_and_write_nothing(
         (
             {"files": {"photo": ("a.pdf", b"%PDF-1.7 ...", "application/pdf")}},
             415,
-            "case.file_type_not_allowed",
+            "upload.type_not_allowed",
         ),
         (
             {"files": {"photo": ("a.jpg", b"\xff\xd8\xff\xe0 broken", "image/jpeg")}},
             422,
-            "case.file_unreadable",
+            "upload.unreadable",
         ),
         (
             {
@@ -357,7 +357,7 @@ async def test_reporter_comment_refusals_are_translated_and_write_nothing(
                 }
             },
             413,
-            "case.file_too_large",
+            "upload.too_large",
         ),
     ]
     for options, status, code in refusals:

@@ -119,7 +119,7 @@ async def test_post_needs_a_form_and_a_known_format(
     broken_media = await client.post(
         "/open311/v2/requests.json", data=GOOD, files={"media": ("x.jpg", b"not an image")}
     )
-    assert_error(broken_media, 415, "report.photo_type_not_allowed")
+    assert_error(broken_media, 415, "upload.type_not_allowed")
     assert await footprint() == before
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from guichet_kit.db.migrations import upgrade
+from guichet_kit.i18n import load_catalogue
 from guichet_kit.logging import configure_logging
 from guichet_kit.settings import KitSettings
 
@@ -25,7 +26,10 @@ def run_service_cli(
     migrations_dir: Path,
     commands: Mapping[str, Command] | None = None,
     argv: Sequence[str] | None = None,
+    catalogue: str | None = None,
 ) -> None:
+    """`catalogue` names the service's message catalogue when its commands render messages
+    (e.g. an error's text in a log line)."""
     extra = dict(commands or {})
     parser = argparse.ArgumentParser(prog=f"python -m {settings.service_name}.cli")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -35,6 +39,8 @@ def run_service_cli(
         sub.add_parser(name, help=_summary(command))
     args = parser.parse_args(argv)
     configure_logging(settings.service_name, settings.log_level)
+    if catalogue is not None:
+        load_catalogue(catalogue)
     if args.command == "migrate":
         upgrade(
             migrations_dir,

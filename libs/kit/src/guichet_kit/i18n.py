@@ -1,38 +1,108 @@
-"""A tiny message catalog: message keys with one template per language.
+"""Translated messages: symbolic keys looked up in each package's gettext catalogue.
 
-Catalogs are registered as ``{key: {lang: template}}`` so every translation of a message sits
-together (easy to review, easy to check for gaps with `missing_translations`)::
+A message key (``case.transition_not_allowed``) is the msgid; its text in every language,
+English included, lives in the package's PO files (``<package>/locale/<lang>/LC_MESSAGES/
+<package>.po``, compiled to ``.mo`` by the set-up; `guichet_kit.i18n_catalogues` extracts,
+updates, compiles and checks them). Mark a key with `N_` where it is declared so that
+extraction finds it::
 
-    register_messages({
-        "case.transition_not_allowed": {
-            "en": "A case cannot go from {current} to {target}.",
-            "fr": "Un dossier ne peut pas passer de {current} à {target}.",
-            ...
-        },
-    })
+    class TransitionNotAllowed(Conflict):
+        code = N_("case.transition_not_allowed")
 
-Templates use `str.format` fields. A missing parameter renders as ``{name}`` and an unknown key
-renders as the key itself: a message problem must never turn an error response into a crash.
-Every message needs an English text, which is the fallback for missing translations.
+Templates use named `str.format` fields. A missing parameter renders as ``{name}`` and an
+unknown key renders as the key itself: a message problem must never turn an error response
+into a crash. A message missing in a language falls back to English.
+
+The kit's own catalogue is loaded on first use; a service's is loaded by `build_app`
+(``catalogue="cases"``), or by `load_catalogue` wherever messages render outside an app.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
+from babel.messages.mofile import read_mo
 from starlette.requests import HTTPConnection
 
 from guichet_contracts.values import LANGUAGES
 
 SUPPORTED_LANGUAGES: tuple[str, ...] = LANGUAGES
 FALLBACK_LANGUAGE = "en"
+KIT_CATALOGUE = "guichet_kit"
 _MAX_ACCEPT_LANGUAGE_ITEMS = 32
 
-Catalog = Mapping[str, Mapping[str, str]]
+_texts: dict[str, dict[str, str]] = {lang: {} for lang in SUPPORTED_LANGUAGES}
+_loaded: set[str] = set()
+_lock = threading.Lock()
 
-_messages: dict[str, dict[str, str]] = {}
+
+class CatalogueNotCompiled(FileNotFoundError):
+    """A catalogue's ``.mo`` file is missing, or older than its ``.po`` (the texts would be
+    the previous ones): the set-up compiles them."""
+
+
+def N_(key: str) -> str:
+    """Mark `key` as a message key for extraction; returns it unchanged."""
+    return key
+
+
+def locale_dir(package: str) -> Path:
+    """Where `package` keeps its catalogue: ``<package>/locale``."""
+    return Path(str(resources.files(package) / "locale"))
+
+
+def load_catalogue(domain: str, directory: Path | None = None) -> None:
+    """Make the messages of catalogue `domain` (a package name) available; idempotent.
+
+    A key already known with a different text (another catalogue defines it) is an error."""
+    with _lock:
+        if domain in _loaded:
+            return
+        folder = directory or locale_dir(domain)
+        loaded: dict[str, dict[str, str]] = {}
+        for lang in SUPPORTED_LANGUAGES:
+            path = folder / lang / "LC_MESSAGES" / f"{domain}.mo"
+            _check_compiled(path)
+            with path.open("rb") as mo:
+                catalog = read_mo(mo)
+            loaded[lang] = {
+                str(message.id): str(message.string)
+                for message in catalog
+                if message.id and isinstance(message.string, str) and message.string
+            }
+        for lang, texts in loaded.items():
+            for key, text in texts.items():
+                known = _texts[lang].get(key)
+                if known is not None and known != text:
+                    raise ValueError(f"message {key!r} ({lang}) differs in catalogue {domain!r}")
+        for lang, texts in loaded.items():
+            _texts[lang].update(texts)
+        _loaded.add(domain)
+
+
+def _check_compiled(mo: Path) -> None:
+    source = mo.with_suffix(".po")
+    if not mo.is_file():
+        problem = "is missing"
+    elif source.is_file() and source.stat().st_mtime > mo.stat().st_mtime:
+        problem = f"is older than {source.name}"
+    else:
+        return
+    raise CatalogueNotCompiled(
+        f"{mo} {problem}: run `python -m guichet_kit.i18n_catalogues compile`"
+        " (deploy/local/bootstrap.sh does)"
+    )
+
+
+def _catalogues() -> dict[str, dict[str, str]]:
+    if KIT_CATALOGUE not in _loaded:
+        load_catalogue(KIT_CATALOGUE)
+    return _texts
 
 
 class _KeepMissing(dict[str, Any]):
@@ -40,29 +110,15 @@ class _KeepMissing(dict[str, Any]):
         return "{" + key + "}"
 
 
-def register_messages(catalog: Catalog) -> None:
-    """Add messages. Registering the same text twice is a no-op; different text is an error."""
-    for key, translations in catalog.items():
-        unknown = set(translations) - set(SUPPORTED_LANGUAGES)
-        if unknown:
-            raise ValueError(f"message {key!r}: unsupported language(s) {sorted(unknown)}")
-        if FALLBACK_LANGUAGE not in translations:
-            raise ValueError(f"message {key!r} has no {FALLBACK_LANGUAGE!r} text")
-        existing = _messages.get(key)
-        if existing is not None and existing != dict(translations):
-            raise ValueError(f"message {key!r} is already registered with a different text")
-        _messages[key] = dict(translations)
-
-
 def has_message(key: str) -> bool:
-    return key in _messages
+    return key in _catalogues()[FALLBACK_LANGUAGE]
 
 
 def translate(key: str, lang: str, /, **params: Any) -> str:
-    translations = _messages.get(key)
-    if translations is None:
+    texts = _catalogues()
+    template = texts.get(lang, {}).get(key) or texts[FALLBACK_LANGUAGE].get(key)
+    if template is None:
         return key
-    template = translations.get(lang) or translations[FALLBACK_LANGUAGE]
     try:
         return template.format_map(_KeepMissing(params))
     except (AttributeError, IndexError, TypeError, ValueError):
@@ -90,19 +146,6 @@ def localized(value: Any, lang: str) -> Any:
     if isinstance(value, list | tuple):
         return [localized(item, lang) for item in value]
     return value
-
-
-def missing_translations(
-    languages: tuple[str, ...] = SUPPORTED_LANGUAGES, *, prefix: str = ""
-) -> dict[str, list[str]]:
-    """Keys (starting with `prefix`) lacking a text in one of `languages`; for catalog tests."""
-    gaps: dict[str, list[str]] = {}
-    for key, translations in _messages.items():
-        if key.startswith(prefix):
-            missing = [lang for lang in languages if lang not in translations]
-            if missing:
-                gaps[key] = missing
-    return gaps
 
 
 def negotiate_language(

@@ -2,10 +2,10 @@
 bombs refused before decoding), EXIF orientation applied, every metadata block dropped (EXIF
 with GPS, XMP, comments), colours converted to sRGB, re-encoded as JPEG with a thumbnail.
 
-Pure image work, no HTTP: refusals are `ImageRejected` subclasses that each service turns into
-its own translated problem. Decoding is CPU-heavy: `ImagePool` runs it in a small dedicated
-thread pool (Pillow and libheif release the GIL while decoding and encoding), never on the
-event loop.
+Refusals are `ImageRejected` problems (RFC 9457, messages in the kit's catalogue) that intake
+and cases raise as they are, naming the photo when a request carries several. Decoding is
+CPU-heavy: `ImagePool` runs it in a small dedicated thread pool (Pillow and libheif release
+the GIL while decoding and encoding), never on the event loop.
 """
 
 from __future__ import annotations
@@ -15,12 +15,17 @@ import contextvars
 import functools
 import io
 import logging
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 import pillow_heif
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+
+from guichet_kit.errors import GuichetError, PayloadTooLarge, Unprocessable, UnsupportedMediaType
+from guichet_kit.i18n import N_
 
 logger = logging.getLogger("guichet.images")
 
@@ -39,36 +44,65 @@ class ImageType(StrEnum):
         return self.name
 
 
-ALLOWED_TYPES = ", ".join(t.value for t in ImageType)
+IMAGE_TYPES: tuple[str, ...] = tuple(t.value for t in ImageType)
 _HEIF_BRANDS = frozenset(
     {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs", b"mif1", b"msf1"}
 )
 
 
-class ImageRejected(Exception):
-    """An upload this module refuses; subclasses say why."""
+class ImageRejected(GuichetError):
+    """An upload refused: a problem every service raises as it is. `photo` (1-based) names
+    the upload among several ("Photo 2 is ..."); without it the message says "The file"."""
+
+    photo_message_key: str
+
+    def __init__(
+        self, *, photo: int | None = None, extra: Mapping[str, Any] | None = None, **params: Any
+    ) -> None:
+        super().__init__(extra=extra, **params)
+        self.photo: int | None = None
+        if photo is not None:
+            self.of_photo(photo)
+
+    def of_photo(self, photo: int) -> None:
+        """Name photo `photo` (1-based) of the upload in this refusal."""
+        self.photo = photo
+        self.message_key = self.photo_message_key
+        self.params["index"] = photo
 
 
-class ImageTooLarge(ImageRejected):
-    def __init__(self, limit_bytes: int) -> None:
-        super().__init__(f"larger than {limit_bytes} bytes")
+class ImageTooLarge(ImageRejected, PayloadTooLarge):
+    code = N_("upload.too_large")
+    photo_message_key = N_("upload.photo_too_large")
+
+    def __init__(self, limit_bytes: int, *, photo: int | None = None) -> None:
+        super().__init__(photo=photo, limit_mib=limit_bytes // MIB)
         self.limit_bytes = limit_bytes
 
 
-class ImageTypeNotAllowed(ImageRejected):
-    def __init__(self) -> None:
-        super().__init__(f"not one of {ALLOWED_TYPES}")
+class ImageTypeNotAllowed(ImageRejected, UnsupportedMediaType):
+    code = N_("upload.type_not_allowed")
+    photo_message_key = N_("upload.photo_type_not_allowed")
+
+    def __init__(self, allowed: Sequence[str] = IMAGE_TYPES, *, photo: int | None = None) -> None:
+        super().__init__(photo=photo, allowed=", ".join(allowed), extra={"allowed": list(allowed)})
 
 
-class ImageTooManyPixels(ImageRejected):
-    def __init__(self, limit_pixels: int) -> None:
-        super().__init__(f"more than {limit_pixels} pixels")
+class ImageTooManyPixels(ImageRejected, PayloadTooLarge):
+    code = N_("upload.too_many_pixels")
+    photo_message_key = N_("upload.photo_too_many_pixels")
+
+    def __init__(self, limit_pixels: int, *, photo: int | None = None) -> None:
+        super().__init__(photo=photo, limit_mp=limit_pixels // 1_000_000)
         self.limit_pixels = limit_pixels
 
 
-class ImageUnreadable(ImageRejected):
-    def __init__(self) -> None:
-        super().__init__("damaged or not an image")
+class ImageUnreadable(ImageRejected, Unprocessable):
+    code = N_("upload.unreadable")
+    photo_message_key = N_("upload.photo_unreadable")
+
+    def __init__(self, *, photo: int | None = None) -> None:
+        super().__init__(photo=photo)
 
 
 def sniff(data: bytes) -> ImageType | None:

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from guichet_kit.errors.exceptions import BadRequest
+from guichet_kit.i18n import N_
 
 DEFAULT_MAX_DEPTH = 32
 _TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[\]{}]', re.DOTALL)
@@ -19,12 +20,12 @@ _TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[\]{}]', re.DOTALL)
 
 class JsonMalformed(BadRequest):
     code = "request.malformed_json"
-    message_key = "error.malformed_json"
+    message_key = N_("error.malformed_json")
 
 
 class JsonTooDeep(BadRequest):
     code = "request.json_too_deep"
-    message_key = "error.json_too_deep"
+    message_key = N_("error.json_too_deep")
 
 
 def load_json(raw: str | bytes, *, max_depth: int = DEFAULT_MAX_DEPTH) -> Any:

@@ -4,27 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from cases.messages import register_case_messages
+from cases.messages import requirement_label, status_label
 from guichet_contracts.values import CaseStatus
 from guichet_kit.errors import (
     Conflict,
     GuichetError,
     NotFound,
-    PayloadTooLarge,
     Unprocessable,
     UnsupportedMediaType,
 )
-from guichet_kit.i18n import translate
-
-register_case_messages()
-
-
-def _status(status: CaseStatus, lang: str) -> str:
-    return translate(f"case.status.{status.value}", lang)
+from guichet_kit.i18n import N_, translate
 
 
 class TransitionNotAllowed(Conflict):
-    code = "case.transition_not_allowed"
+    code = N_("case.transition_not_allowed")
 
     def __init__(
         self, source: CaseStatus, target: CaseStatus, allowed: Iterable[CaseStatus]
@@ -39,18 +32,18 @@ class TransitionNotAllowed(Conflict):
         )
 
     def detail(self, lang: str) -> str:
-        allowed = ", ".join(_status(s, lang) for s in self.allowed) or "—"
+        allowed = ", ".join(status_label(s, lang) for s in self.allowed) or "—"
         return translate(
             self.code,
             lang,
-            source=_status(self.source, lang),
-            target=_status(self.target, lang),
+            source=status_label(self.source, lang),
+            target=status_label(self.target, lang),
             allowed=allowed,
         )
 
 
 class TransitionIncomplete(Unprocessable):
-    code = "case.transition_incomplete"
+    code = N_("case.transition_incomplete")
 
     def __init__(self, target: CaseStatus, missing: Iterable[str]) -> None:
         """`missing`: the workflow's requirements (`workflow.table.Requirement`)."""
@@ -58,30 +51,30 @@ class TransitionIncomplete(Unprocessable):
         super().__init__(extra={"to": target.value, "missing": self.missing})
 
     def detail(self, lang: str) -> str:
-        missing = ", ".join(translate(f"case.requirement.{m}", lang) for m in self.missing)
-        return translate(self.code, lang, target=_status(self.target, lang), missing=missing)
+        missing = ", ".join(requirement_label(m, lang) for m in self.missing)
+        return translate(self.code, lang, target=status_label(self.target, lang), missing=missing)
 
 
 class DuplicateTargetInvalid(Conflict):
-    code = "case.duplicate_target_invalid"
+    code = N_("case.duplicate_target_invalid")
 
 
 class CaseNotFound(NotFound):
-    code = "case.not_found"
+    code = N_("case.not_found")
 
 
 class DepartmentUnknown(Unprocessable):
-    code = "case.department_unknown"
+    code = N_("case.department_unknown")
 
 
 class InvalidArea(Unprocessable):
-    code = "case.invalid_area"
+    code = N_("case.invalid_area")
 
 
 class InvalidDate(Unprocessable):
     """A date filter outside what UTC (and the database) can hold."""
 
-    code = "case.invalid_date"
+    code = N_("case.invalid_date")
 
 
 class DirectoryMissing(RuntimeError):
@@ -95,58 +88,42 @@ class DuplicateTargetNotOpen(RuntimeError):
 
 
 class CannedResponseNotFound(NotFound):
-    code = "case.canned_response_not_found"
+    code = N_("case.canned_response_not_found")
 
 
 class CannedResponseUnknown(Unprocessable):
     """A transition names a canned response missing in the reporter's language."""
 
     code = "case.canned_response_unknown"
-    message_key = "case.canned_response_not_found"
+    message_key = N_("case.canned_response_not_found")
 
 
 class TrackingNotFound(NotFound):
     """Unknown tracking number, wrong token, another account, staff: all the same answer."""
 
-    code = "case.tracking_not_found"
+    code = N_("case.tracking_not_found")
 
 
 class CommentEmpty(Unprocessable):
-    code = "case.comment_empty"
+    code = N_("case.comment_empty")
 
 
 class CommentTooLong(Unprocessable):
-    code = "case.comment_too_long"
+    code = N_("case.comment_too_long")
 
 
 class TooManyComments(GuichetError):
     status = 429
-    code = "case.too_many_comments"
+    code = N_("case.too_many_comments")
 
 
 class UnsupportedContentType(UnsupportedMediaType):
-    code = "case.unsupported_content_type"
+    code = N_("case.unsupported_content_type")
 
 
 class FileMissing(Unprocessable):
-    code = "case.file_missing"
-
-
-class FileTooLarge(PayloadTooLarge):
-    code = "case.file_too_large"
-
-
-class FileTooManyPixels(PayloadTooLarge):
-    code = "case.file_too_many_pixels"
-
-
-class FileTypeNotAllowed(UnsupportedMediaType):
-    code = "case.file_type_not_allowed"
-
-
-class FileUnreadable(Unprocessable):
-    code = "case.file_unreadable"
+    code = N_("case.file_missing")
 
 
 class AttachmentNotFound(NotFound):
-    code = "case.attachment_not_found"
+    code = N_("case.attachment_not_found")

@@ -27,6 +27,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings=settings,
         title="Guichet cases",
         version=__version__,
+        catalogue="cases",
         components=[
             DatabaseComponent(settings),
             BusComponent(

@@ -24,6 +24,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings=settings,
         title="Guichet intake",
         version=__version__,
+        catalogue="intake",
         routers=[build_router(settings), build_open311_router(settings)],
         components=[
             DatabaseComponent(settings),

@@ -33,7 +33,12 @@ async def seed_demo_command(settings: Settings) -> None:
 
 
 def main() -> None:
-    run_service_cli(Settings(), MIGRATIONS_DIR, commands={"seed-demo": seed_demo_command})
+    run_service_cli(
+        Settings(),
+        MIGRATIONS_DIR,
+        commands={"seed-demo": seed_demo_command},
+        catalogue="routing",
+    )
 
 
 if __name__ == "__main__":

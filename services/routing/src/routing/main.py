@@ -63,6 +63,7 @@ def create_app(
         settings=settings,
         title="Guichet routing",
         version=__version__,
+        catalogue="routing",
         routers=[
             directory_router,
             catalogue_router,

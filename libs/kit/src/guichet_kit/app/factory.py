@@ -15,7 +15,7 @@ from guichet_kit.app.docs_login import offer_realm_login, swagger_ui_oauth
 from guichet_kit.app.health import router as health_router
 from guichet_kit.app.lifespan import run_components
 from guichet_kit.errors import install_error_handlers
-from guichet_kit.i18n import FALLBACK_LANGUAGE, SUPPORTED_LANGUAGES
+from guichet_kit.i18n import FALLBACK_LANGUAGE, KIT_CATALOGUE, SUPPORTED_LANGUAGES, load_catalogue
 from guichet_kit.logging import RequestContextMiddleware, configure_logging
 from guichet_kit.settings import KitSettings
 
@@ -36,6 +36,7 @@ def build_app(
     routers: Sequence[APIRouter] = (),
     components: Sequence[Component] = (),
     default_language: str = FALLBACK_LANGUAGE,
+    catalogue: str | None = None,
     readiness_timeout: float = 2.0,
     max_body_size: int | None = DEFAULT_MAX_BODY_SIZE,
     access_log_level: int = logging.INFO,
@@ -44,12 +45,17 @@ def build_app(
     /readyz, OpenAPI at /openapi.json and /docs (whose *Authorize* logs in at the realm:
     `guichet_kit.app.docs_login`), and `components` started in its lifespan.
 
-    `max_body_size` is the app-wide request body limit (1 MiB); routes taking uploads raise it
-    for themselves (FastAPI's per-route/per-router ``max_body_size``).
+    `catalogue` names the service's message catalogue (its package: ``"cases"``), loaded
+    with the kit's; a catalogue that was not compiled stops the app here, not at its first
+    error. `max_body_size` is the app-wide request body limit (1 MiB); routes taking uploads
+    raise it for themselves (FastAPI's per-route/per-router ``max_body_size``).
     """
     if default_language not in SUPPORTED_LANGUAGES:
         raise ValueError(f"default_language must be one of {SUPPORTED_LANGUAGES}")
     configure_logging(settings.service_name, settings.log_level)
+    for domain in (KIT_CATALOGUE, catalogue):
+        if domain is not None:
+            load_catalogue(domain)
     component_list = list(components)
 
     @asynccontextmanager

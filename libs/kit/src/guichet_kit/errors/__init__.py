@@ -13,7 +13,6 @@ from guichet_kit.errors.exceptions import (
     UnsupportedMediaType,
 )
 from guichet_kit.errors.handlers import install_error_handlers
-from guichet_kit.errors.messages import register_kit_messages
 from guichet_kit.errors.problem import (
     PROBLEM_MEDIA_TYPE,
     PROBLEM_TYPE_BASE,
@@ -27,8 +26,6 @@ from guichet_kit.errors.unavailable import (
     outage_error,
     unavailable_dependency,
 )
-
-register_kit_messages()
 
 __all__ = [
     "PROBLEM_MEDIA_TYPE",

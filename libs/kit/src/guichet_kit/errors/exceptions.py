@@ -3,14 +3,14 @@
 A service declares its errors once, next to the code that raises them::
 
     class TransitionNotAllowed(Conflict):
-        code = "case.transition_not_allowed"       # stable, part of the API contract
-        message_key = "case.transition_not_allowed"  # registered with i18n.register_messages
+        code = N_("case.transition_not_allowed")  # stable, part of the API contract
 
     raise TransitionNotAllowed(current="new", target="closed")   # params fill the template
 
-A subclass that sets `code` but no `message_key` uses its code as message key; a key that
-was never registered falls back to the generic message for the status. `extra` adds members
-to the problem document (e.g. ``extra={"allowed": [...]}``); `headers` go on the response.
+A subclass that sets `code` but no `message_key` uses its code as message key (so its code
+is marked with `N_`: it is a msgid of the package's catalogue too); a key no catalogue has
+falls back to the generic message for the status. `extra` adds members to the problem
+document (e.g. ``extra={"allowed": [...]}``); `headers` go on the response.
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from guichet_kit.errors.messages import STATUS_DETAIL_KEYS
-from guichet_kit.i18n import FALLBACK_LANGUAGE, has_message, translate
+from guichet_kit.i18n import FALLBACK_LANGUAGE, N_, has_message, translate
 
 
 class GuichetError(Exception):
     status: int = 500
     code: str = "server.internal_error"
-    message_key: str | None = "error.internal"
+    message_key: str | None = N_("error.internal")
 
     def __init__(
         self,
@@ -59,52 +59,52 @@ class GuichetError(Exception):
 class BadRequest(GuichetError):
     status = 400
     code = "bad_request"
-    message_key = "error.bad_request"
+    message_key = N_("error.bad_request")
 
 
 class Unauthorized(GuichetError):
     status = 401
     code = "unauthorized"
-    message_key = "error.unauthorized"
+    message_key = N_("error.unauthorized")
 
 
 class Forbidden(GuichetError):
     status = 403
     code = "forbidden"
-    message_key = "error.forbidden"
+    message_key = N_("error.forbidden")
 
 
 class NotFound(GuichetError):
     status = 404
     code = "not_found"
-    message_key = "error.not_found"
+    message_key = N_("error.not_found")
 
 
 class Conflict(GuichetError):
     status = 409
     code = "conflict"
-    message_key = "error.conflict"
+    message_key = N_("error.conflict")
 
 
 class PayloadTooLarge(GuichetError):
     status = 413
     code = "payload_too_large"
-    message_key = "error.payload_too_large"
+    message_key = N_("error.payload_too_large")
 
 
 class UnsupportedMediaType(GuichetError):
     status = 415
     code = "unsupported_media_type"
-    message_key = "error.unsupported_media_type"
+    message_key = N_("error.unsupported_media_type")
 
 
 class Unprocessable(GuichetError):
     status = 422
     code = "unprocessable"
-    message_key = "error.unprocessable"
+    message_key = N_("error.unprocessable")
 
 
 class ServiceUnavailable(GuichetError):
     status = 503
     code = "service_unavailable"
-    message_key = "error.service_unavailable"
+    message_key = N_("error.service_unavailable")

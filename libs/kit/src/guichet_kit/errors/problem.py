@@ -9,7 +9,8 @@ from typing import Any
 from starlette.requests import HTTPConnection
 from starlette.responses import JSONResponse
 
-from guichet_kit.i18n import has_message, request_language, translate
+from guichet_kit.errors.messages import DEFAULT_TITLE_KEY, STATUS_TITLE_KEYS
+from guichet_kit.i18n import request_language, translate
 from guichet_kit.logging.context import correlation_id_var
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -29,13 +30,13 @@ def problem_type(code: str | None) -> str:
 
 
 def status_title(status: int, lang: str) -> str:
-    key = f"problem.title.{status}"
-    if has_message(key):
+    key = STATUS_TITLE_KEYS.get(status)
+    if key is not None:
         return translate(key, lang)
     try:
         return HTTPStatus(status).phrase
     except ValueError:
-        return translate("problem.title.default", lang)
+        return translate(DEFAULT_TITLE_KEY, lang)
 
 
 def problem_response(

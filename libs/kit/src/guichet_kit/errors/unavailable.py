@@ -18,6 +18,7 @@ import nats.errors
 from sqlalchemy.exc import DBAPIError
 
 from guichet_kit.errors.exceptions import ServiceUnavailable
+from guichet_kit.i18n import N_
 
 logger = logging.getLogger("guichet.errors")
 
@@ -66,7 +67,7 @@ class DependencyUnavailable(ServiceUnavailable):
     Rendered without a traceback in the log: `log_outage` writes its one line."""
 
     code = "service.dependency_unavailable"
-    message_key = "error.dependency_unavailable"
+    message_key = N_("error.dependency_unavailable")
 
     def __init__(self, dependency: str, cause: str = "") -> None:
         super().__init__(

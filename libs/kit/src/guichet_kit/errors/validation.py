@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from guichet_kit.errors.messages import validation_key
 from guichet_kit.i18n import has_message, translate
 
 
@@ -24,7 +25,7 @@ def field_errors(errors: Iterable[Mapping[str, Any]], lang: str) -> list[dict[st
 
 def error_message(error: Mapping[str, Any], lang: str) -> str:
     """Translated message for pydantic error `type`, else pydantic's own (English) message."""
-    key = f"validation.{error.get('type', '')}"
+    key = validation_key(str(error.get("type", "")))
     if not has_message(key):
         return str(error.get("msg", ""))
     ctx = error.get("ctx") or {}

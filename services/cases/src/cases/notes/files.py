@@ -9,17 +9,12 @@ import logging
 import uuid
 from dataclasses import dataclass
 
-from cases.errors import FileTooLarge, FileTooManyPixels, FileTypeNotAllowed, FileUnreadable
 from guichet_contracts.ids import uuid7
-from guichet_kit.errors import GuichetError
 from guichet_kit.images import (
-    MIB,
+    IMAGE_TYPES,
     OUTPUT_CONTENT_TYPE,
     ImagePool,
-    ImageRejected,
     ImageTooLarge,
-    ImageTooManyPixels,
-    ImageType,
     ImageTypeNotAllowed,
     sniff,
 )
@@ -49,33 +44,15 @@ class StoredFile:
     file_name: str | None
 
 
-def allowed_types(allow_pdf: bool) -> list[str]:
-    return [t.value for t in ImageType] + ([PDF_CONTENT_TYPE] if allow_pdf else [])
-
-
-def type_not_allowed(allow_pdf: bool) -> FileTypeNotAllowed:
-    kinds = allowed_types(allow_pdf)
-    return FileTypeNotAllowed(allowed=", ".join(kinds), extra={"allowed": kinds})
-
-
-def file_error(rejected: ImageRejected, allow_pdf: bool) -> GuichetError:
-    if isinstance(rejected, ImageTooLarge):
-        return FileTooLarge(limit_mib=rejected.limit_bytes // MIB)
-    if isinstance(rejected, ImageTooManyPixels):
-        return FileTooManyPixels(limit_mp=rejected.limit_pixels // 1_000_000)
-    if isinstance(rejected, ImageTypeNotAllowed):
-        return type_not_allowed(allow_pdf)
-    return FileUnreadable()
-
-
 def check_upload(upload: Upload, max_bytes: int, *, allow_pdf: bool) -> None:
-    """Cheap checks before anything is decoded or stored."""
+    """Cheap checks before anything is decoded or stored (the image pool sniffs again, and
+    refuses what only decoding reveals)."""
     if len(upload.data) > max_bytes:
-        raise FileTooLarge(limit_mib=max_bytes // MIB)
+        raise ImageTooLarge(max_bytes)
     if allow_pdf and upload.data.startswith(PDF_MAGIC):
         return
     if sniff(upload.data) is None:
-        raise type_not_allowed(allow_pdf)
+        raise ImageTypeNotAllowed((*IMAGE_TYPES, PDF_CONTENT_TYPE) if allow_pdf else IMAGE_TYPES)
 
 
 async def store_upload(
@@ -102,10 +79,7 @@ async def store_upload(
             None,
             upload.file_name,
         )
-    try:
-        image = await pool.clean(upload.data)
-    except ImageRejected as exc:
-        raise file_error(exc, allow_pdf) from exc
+    image = await pool.clean(upload.data)
     stored = StoredFile(
         attachment_id,
         f"{base}.jpg",

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from fastapi import Request
 from starlette.datastructures import UploadFile
 
-from cases.errors import FileTooLarge, UnsupportedContentType
+from cases.errors import UnsupportedContentType
 from cases.notes.files import Upload
 from guichet_kit.errors import BadRequest
-from guichet_kit.images import MIB
+from guichet_kit.images import ImageTooLarge
 from guichet_kit.json_input import load_json
 
 FORM_OVERHEAD = 64 * 1024
@@ -56,7 +56,7 @@ async def _from_multipart(request: Request, file_part: str, max_bytes: int) -> N
         if isinstance(part, UploadFile):
             data = await part.read(max_bytes + 1)
             if len(data) > max_bytes:
-                raise FileTooLarge(limit_mib=max_bytes // MIB)
+                raise ImageTooLarge(max_bytes)
             upload = Upload(data=data, file_name=(part.filename or None))
         return NoteForm(_field(form.get("text")), _field(form.get("visibility")), upload)
     finally:

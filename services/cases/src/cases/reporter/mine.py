@@ -7,13 +7,13 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cases.directory import repository as directory
+from cases.messages import status_label
 from cases.models.case import Case
 from cases.reporter import repository
 from cases.reporter.access import joined_case
 from cases.reporter.schemas import MyCase, Named
 from guichet_contracts.values import CaseStatus, Confidentiality
 from guichet_kit.db import bind_tenant
-from guichet_kit.i18n import translate
 
 MAX_CASES = 100
 
@@ -30,7 +30,7 @@ async def _item(session: AsyncSession, case: Case, tracking_number: str, languag
         tracking_number=tracking_number,
         case_number=case.number,
         status=status,
-        status_label=translate(f"case.status.{status.value}", language),
+        status_label=status_label(status, language),
         category=Named(
             code=case.category_code, name=_label(category, language, case.category_code)
         ),

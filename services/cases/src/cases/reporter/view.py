@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cases.directory import repository as directory
 from cases.history import repository as history
+from cases.messages import status_label
 from cases.models.case import Case
 from cases.models.case_attachment import CaseAttachment
 from cases.models.case_history import CaseHistory
@@ -25,7 +26,6 @@ from cases.reporter import repository
 from cases.reporter.schemas import Named, PublicAuthor, ReporterCaseView, TimelineEntry
 from cases.tenant_settings import repository as case_settings
 from guichet_contracts.values import CaseStatus, Confidentiality
-from guichet_kit.i18n import translate
 
 STATUS_ACTIONS = frozenset({"created", "status_changed", "reopened"})
 
@@ -60,7 +60,7 @@ def _status_entry(
         at=entry.at,
         kind="status",
         status=status,
-        status_label=translate(f"case.status.{status.value}", language),
+        status_label=status_label(status, language),
         message=message if isinstance(message, str) else None,
         author=authors.of(entry.actor_kind, entry.actor_name) if authors else None,
     )
@@ -121,7 +121,7 @@ async def reporter_view(
         case_number=case.number,
         tracking_number=tracking_number,
         status=status,
-        status_label=translate(f"case.status.{status.value}", language),
+        status_label=status_label(status, language),
         category=Named(
             code=case.category_code, name=_label(category, language, case.category_code)
         ),

@@ -5,51 +5,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from guichet_kit.i18n import Catalog, register_messages, translate
+from guichet_kit.i18n import N_, translate
 from intake.models import Category
 
 LIST_TYPES = frozenset({"singlevaluelist", "multivaluelist"})
-
-MESSAGES: Catalog = {
-    "open311.datatype.string": {
-        "en": "A line of text.",
-        "fr": "Une ligne de texte.",
-        "nl": "Een regel tekst.",
-        "de": "Eine Textzeile.",
-    },
-    "open311.datatype.text": {
-        "en": "A text of one or more lines.",
-        "fr": "Un texte d'une ou plusieurs lignes.",
-        "nl": "Een tekst van een of meer regels.",
-        "de": "Ein Text aus einer oder mehreren Zeilen.",
-    },
-    "open311.datatype.number": {
-        "en": "A number, with a dot as decimal separator (e.g. 1.5).",
-        "fr": "Un nombre, avec un point comme séparateur décimal (p. ex. 1.5).",
-        "nl": "Een getal, met een punt als decimaalteken (bv. 1.5).",
-        "de": "Eine Zahl mit Punkt als Dezimaltrennzeichen (z. B. 1.5).",
-    },
-    "open311.datatype.datetime": {
-        "en": "A date and time in ISO 8601, e.g. 2026-11-28T14:30:00+01:00.",
-        "fr": "Une date et une heure en ISO 8601, p. ex. 2026-11-28T14:30:00+01:00.",
-        "nl": "Een datum en tijd in ISO 8601, bv. 2026-11-28T14:30:00+01:00.",
-        "de": "Datum und Uhrzeit nach ISO 8601, z. B. 2026-11-28T14:30:00+01:00.",
-    },
-    "open311.datatype.singlevaluelist": {
-        "en": "One of the keys listed in values.",
-        "fr": "Une des clés listées dans values.",
-        "nl": "Een van de sleutels uit values.",
-        "de": "Einer der in values aufgeführten Schlüssel.",
-    },
-    "open311.datatype.multivaluelist": {
-        "en": "One or more of the keys listed in values (repeat the attribute).",
-        "fr": "Une ou plusieurs des clés listées dans values (répétez l'attribut).",
-        "nl": "Een of meer van de sleutels uit values (herhaal het attribuut).",
-        "de": "Einer oder mehrere der in values aufgeführten Schlüssel (Attribut wiederholen).",
-    },
+DATATYPE_DESCRIPTIONS: dict[str, str] = {
+    "string": N_("open311.datatype.string"),
+    "text": N_("open311.datatype.text"),
+    "number": N_("open311.datatype.number"),
+    "datetime": N_("open311.datatype.datetime"),
+    "singlevaluelist": N_("open311.datatype.singlevaluelist"),
+    "multivaluelist": N_("open311.datatype.multivaluelist"),
 }
-
-register_messages(MESSAGES)
 
 
 def label(labels: Mapping[str, str], lang: str, fallback: str) -> str:
@@ -95,7 +62,9 @@ def _attribute(question: Mapping[str, Any], order: int, lang: str) -> dict[str, 
         "code": question["code"],
         "datatype": datatype,
         "required": bool(question.get("required")),
-        "datatype_description": translate(f"open311.datatype.{datatype}", lang),
+        "datatype_description": translate(
+            DATATYPE_DESCRIPTIONS.get(datatype, f"open311.datatype.{datatype}"), lang
+        ),
         "order": order,
         "description": label(question.get("labels", {}), lang, str(question["code"])),
     }

@@ -1,4 +1,4 @@
-"""Open311 errors, in fr/nl/de/en, and their rendering in the spec's format.
+"""Open311 errors and their rendering in the spec's format.
 
 Every error under ``/open311`` is a GeoReport v2 error document — ``<errors><error><code/>
 <description/></error></errors>`` or ``[{"code": .., "description": ..}]`` — in the format of
@@ -30,7 +30,7 @@ from guichet_kit.errors import (
     log_outage,
     outage_error,
 )
-from guichet_kit.i18n import Catalog, localized, register_messages, request_language, translate
+from guichet_kit.i18n import N_, localized, request_language, translate
 from intake.open311.render import Format, parse_format, render
 
 logger = logging.getLogger(__name__)
@@ -38,145 +38,54 @@ logger = logging.getLogger(__name__)
 ERROR_CODE_HEADER = "Guichet-Error-Code"
 _EXTENSION = re.compile(r"\.([A-Za-z0-9]+)$")
 
-MESSAGES: Catalog = {
-    "open311.missing_parameter": {
-        "en": "Parameter {parameter} is required.",
-        "fr": "Le paramètre {parameter} est obligatoire.",
-        "nl": "Parameter {parameter} is verplicht.",
-        "de": "Der Parameter {parameter} ist erforderlich.",
-    },
-    "open311.invalid_parameter": {
-        "en": "Parameter {parameter} is not valid: {reason}",
-        "fr": "Le paramètre {parameter} n'est pas valable : {reason}",
-        "nl": "Parameter {parameter} is ongeldig: {reason}",
-        "de": "Der Parameter {parameter} ist ungültig: {reason}",
-    },
-    "open311.unknown_jurisdiction": {
-        "en": "Jurisdiction {jurisdiction_id} is not served by this endpoint.",
-        "fr": "La juridiction {jurisdiction_id} n'est pas desservie par ce point d'accès.",
-        "nl": "Jurisdictie {jurisdiction_id} wordt niet door dit eindpunt bediend.",
-        "de": "Die Zuständigkeit {jurisdiction_id} wird von diesem Endpunkt nicht bedient.",
-    },
-    "open311.unknown_service": {
-        "en": "Service {service_code} does not exist in {municipality}.",
-        "fr": "Le service {service_code} n'existe pas à {municipality}.",
-        "nl": "Dienst {service_code} bestaat niet in {municipality}.",
-        "de": "Den Dienst {service_code} gibt es in {municipality} nicht.",
-    },
-    "open311.location_required": {
-        "en": (
-            "A location is required as lat and long (WGS84): an address alone cannot be "
-            "placed on the map."
-        ),
-        "fr": (
-            "Un emplacement est requis en lat et long (WGS84) : une adresse seule ne peut "
-            "pas être placée sur la carte."
-        ),
-        "nl": (
-            "Een locatie is vereist als lat en long (WGS84): een adres alleen kan niet op "
-            "de kaart worden geplaatst."
-        ),
-        "de": (
-            "Ein Ort ist als lat und long (WGS84) erforderlich: eine Adresse allein kann "
-            "nicht auf der Karte verortet werden."
-        ),
-    },
-    "open311.request_not_found": {
-        "en": "No service request {service_request_id} in this jurisdiction.",
-        "fr": "Aucune demande {service_request_id} dans cette juridiction.",
-        "nl": "Geen aanvraag {service_request_id} in deze jurisdictie.",
-        "de": "Keine Anfrage {service_request_id} in dieser Zuständigkeit.",
-    },
-    "open311.token_not_found": {
-        "en": "No service request for this token in this jurisdiction.",
-        "fr": "Aucune demande pour ce jeton dans cette juridiction.",
-        "nl": "Geen aanvraag voor dit token in deze jurisdictie.",
-        "de": "Keine Anfrage zu diesem Token in dieser Zuständigkeit.",
-    },
-    "open311.unsupported_format": {
-        "en": "Format {format} is not supported: use .xml or .json.",
-        "fr": "Le format {format} n'est pas pris en charge : utilisez .xml ou .json.",
-        "nl": "Formaat {format} wordt niet ondersteund: gebruik .xml of .json.",
-        "de": "Das Format {format} wird nicht unterstützt: verwenden Sie .xml oder .json.",
-    },
-    "open311.unknown_resource": {
-        "en": "There is no Open311 resource at this address.",
-        "fr": "Il n'y a aucune ressource Open311 à cette adresse.",
-        "nl": "Er is geen Open311-bron op dit adres.",
-        "de": "Unter dieser Adresse gibt es keine Open311-Ressource.",
-    },
-    "open311.form_expected": {
-        "en": "Send the request as application/x-www-form-urlencoded or multipart/form-data.",
-        "fr": ("Envoyez la demande en application/x-www-form-urlencoded ou multipart/form-data."),
-        "nl": "Verstuur de aanvraag als application/x-www-form-urlencoded of multipart/form-data.",
-        "de": (
-            "Senden Sie die Anfrage als application/x-www-form-urlencoded oder multipart/form-data."
-        ),
-    },
-    "open311.valid_codes": {
-        "en": "valid codes: {codes}",
-        "fr": "codes valables : {codes}",
-        "nl": "geldige codes: {codes}",
-        "de": "gültige Codes: {codes}",
-    },
-    "open311.invalid_request": {
-        "en": "The service request is not valid: {problems}",
-        "fr": "La demande n'est pas valable : {problems}",
-        "nl": "De aanvraag is ongeldig: {problems}",
-        "de": "Die Anfrage ist ungültig: {problems}",
-    },
-}
-
-register_messages(MESSAGES)
-
 
 class MissingParameter(BadRequest):
-    code = "open311.missing_parameter"
+    code = N_("open311.missing_parameter")
 
 
 class InvalidParameter(BadRequest):
-    code = "open311.invalid_parameter"
+    code = N_("open311.invalid_parameter")
 
 
 class UnknownJurisdiction(NotFound):
-    code = "open311.unknown_jurisdiction"
+    code = N_("open311.unknown_jurisdiction")
 
 
 class UnknownService(BadRequest):
-    code = "open311.unknown_service"
+    code = N_("open311.unknown_service")
 
 
 class ServiceNotFound(NotFound):
     code = "open311.service_not_found"
-    message_key = "open311.unknown_service"
+    message_key = N_("open311.unknown_service")
 
 
 class LocationRequired(BadRequest):
-    code = "open311.location_required"
+    code = N_("open311.location_required")
 
 
 class RequestNotFound(NotFound):
-    code = "open311.request_not_found"
+    code = N_("open311.request_not_found")
 
 
 class TokenNotFound(NotFound):
-    code = "open311.token_not_found"
+    code = N_("open311.token_not_found")
 
 
 class UnsupportedFormat(BadRequest):
-    code = "open311.unsupported_format"
+    code = N_("open311.unsupported_format")
 
 
 class UnknownResource(NotFound):
-    code = "open311.unknown_resource"
+    code = N_("open311.unknown_resource")
 
 
 class FormExpected(UnsupportedMediaType):
-    code = "open311.form_expected"
+    code = N_("open311.form_expected")
 
 
 class InvalidRequest(BadRequest):
-    code = "open311.invalid_request"
+    code = N_("open311.invalid_request")
 
 
 def requested_format(request: Request) -> Format:
@@ -232,7 +141,7 @@ def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
     if exc.status_code == 404:
         error: GuichetError = UnknownResource()
         return _guichet_error(request, error)
-    description = translate("error.bad_request", lang) if exc.status_code == 400 else ""
+    description = BadRequest().detail(lang) if exc.status_code == 400 else ""
     return error_response(
         request,
         exc.status_code,

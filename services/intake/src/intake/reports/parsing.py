@@ -13,8 +13,9 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
-from intake.reports.errors import MissingReportPart, PhotoTypeNotAllowed, UnsupportedContentType
-from intake.reports.photos import ALLOWED_TYPES, PhotoLimits, PhotoType, check_count, check_upload
+from guichet_kit.images import ImageTypeNotAllowed
+from intake.reports.errors import MissingReportPart, UnsupportedContentType
+from intake.reports.photos import PhotoLimits, check_count, check_upload
 from intake.reports.schemas import ReportDraft
 
 REPORT_PART = "report"
@@ -45,11 +46,7 @@ async def _read_multipart(request: Request, limits: PhotoLimits) -> tuple[Report
         photos: list[bytes] = []
         for index, upload in enumerate(uploads, start=1):
             if not isinstance(upload, UploadFile):
-                raise PhotoTypeNotAllowed(
-                    index=index,
-                    allowed=ALLOWED_TYPES,
-                    extra={"allowed": [t.value for t in PhotoType]},
-                )
+                raise ImageTypeNotAllowed(photo=index)
             data = await upload.read(limits.max_bytes + 1)
             check_upload(index, data, limits)
             photos.append(data)

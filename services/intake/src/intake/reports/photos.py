@@ -1,7 +1,7 @@
 """Photos of a report: the kit's image cleaning (`guichet_kit.images`: type sniffed from the
 bytes, size and pixel limits, EXIF orientation applied, every metadata block dropped, sRGB,
-JPEG with a thumbnail) plus what is intake's own: the number of photos per report and the
-translated errors naming the photo (1-based index) that was refused.
+JPEG with a thumbnail, and its refusals as problems) plus what is intake's own: the number of
+photos per report, and refusals naming the photo (1-based index) that was refused.
 """
 
 from __future__ import annotations
@@ -10,34 +10,21 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from guichet_kit.errors import GuichetError
 from guichet_kit.images import (
-    ALLOWED_TYPES,
-    MIB,
     OUTPUT_CONTENT_TYPE,
     CleanImage,
     ImageLimits,
     ImagePool,
     ImageRejected,
-    ImageTooLarge,
-    ImageTooManyPixels,
     ImageType,
-    ImageTypeNotAllowed,
     check_image,
 )
-from intake.reports.errors import (
-    PhotoTooLarge,
-    PhotoTooManyPixels,
-    PhotoTypeNotAllowed,
-    PhotoUnreadable,
-    TooManyPhotos,
-)
+from intake.reports.errors import TooManyPhotos
 
 PhotoType = ImageType
 ProcessedPhoto = CleanImage
 
 __all__ = [
-    "ALLOWED_TYPES",
     "OUTPUT_CONTENT_TYPE",
     "PhotoLimits",
     "PhotoProcessor",
@@ -53,25 +40,13 @@ class PhotoLimits(ImageLimits):
     max_photos: int = 5
 
 
-def photo_error(index: int, rejected: ImageRejected) -> GuichetError:
-    """The kit's refusal as intake's problem, naming the photo."""
-    if isinstance(rejected, ImageTooLarge):
-        return PhotoTooLarge(index=index, limit_mib=rejected.limit_bytes // MIB)
-    if isinstance(rejected, ImageTooManyPixels):
-        return PhotoTooManyPixels(index=index, limit_mp=rejected.limit_pixels // 1_000_000)
-    if isinstance(rejected, ImageTypeNotAllowed):
-        return PhotoTypeNotAllowed(
-            index=index, allowed=ALLOWED_TYPES, extra={"allowed": [t.value for t in PhotoType]}
-        )
-    return PhotoUnreadable(index=index)
-
-
 def check_upload(index: int, data: bytes, limits: PhotoLimits) -> PhotoType:
     """Cheap checks done before any decoding (1-based `index` for messages)."""
     try:
         return check_image(data, limits)
     except ImageRejected as exc:
-        raise photo_error(index, exc) from exc
+        exc.of_photo(index)
+        raise
 
 
 def check_count(count: int, limits: PhotoLimits) -> None:
@@ -81,7 +56,7 @@ def check_count(count: int, limits: PhotoLimits) -> None:
 
 class PhotoProcessor:
     """A report's photos through the process's image pool (`guichet_kit.image_pool_component`,
-    built with `PhotoLimits`), with intake's own errors and photo count."""
+    built with `PhotoLimits`), refusals naming the photo, and intake's photo count."""
 
     def __init__(self, pool: ImagePool) -> None:
         if not isinstance(pool.limits, PhotoLimits):
@@ -106,4 +81,5 @@ class PhotoProcessor:
         try:
             return await self._pool.clean(data)
         except ImageRejected as exc:
-            raise photo_error(index, exc) from exc
+            exc.of_photo(index)
+            raise
