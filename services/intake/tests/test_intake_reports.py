@@ -5,16 +5,19 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 from uuid import uuid4
 
+import asyncpg
 import httpx
 import pytest
 from nats.js import JetStreamContext
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from guichet_kit.db.driver import pooled_driver_connection
 from guichet_testing.apps import serve
 from guichet_testing.directory import (
     EUPEN,
@@ -29,7 +32,9 @@ from guichet_testing.directory import (
     wait_for_revision,
 )
 from guichet_testing.oidc import TokenFactory
+from guichet_testing.statements import statements_sent
 from intake.main import create_app
+from intake.reports import service
 from intake.settings import Settings
 
 Footprint = Any
@@ -395,6 +400,35 @@ async def test_key_is_scoped_per_caller(client: httpx.AsyncClient, tokens: Token
     )
     assert anonymous.status_code == account.status_code == 201
     assert anonymous.json()["report_id"] != account.json()["report_id"]
+
+
+async def test_a_report_costs_one_read_and_one_write(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hot path's round trips (ADRs 0014, 0020): the read (earlier answer to the key and
+    town at the point) and the write, which claims the key itself; a replay only reads."""
+    assert (await client.post("/v1/reports", json=dumping())).status_code == 201  # town known
+    logs: list[list[str]] = []
+
+    @asynccontextmanager
+    async def logged(engine: AsyncEngine) -> AsyncIterator[asyncpg.Connection]:
+        async with pooled_driver_connection(engine) as connection:
+            with statements_sent(connection, "intake") as statements:
+                yield connection
+            logs.append(statements)
+
+    monkeypatch.setattr(service, "pooled_driver_connection", logged)
+    key = {"Idempotency-Key": str(uuid4())}
+    assert (await client.post("/v1/reports", json=dumping(), headers=key)).status_code == 201
+    await asyncio.sleep(0)  # the in-process client returns before asyncpg's logging ran
+    read, write = (statement for log in logs for statement in log)
+    assert "intake.municipality" in read
+    assert '"intake"."idempotency_record"' in write
+    assert '"intake"."outbox"' in write
+    replay = await client.post("/v1/reports", json=dumping(), headers=key)
+    assert replay.headers["idempotent-replayed"] == "true"
+    await asyncio.sleep(0)
+    assert [statement for log in logs[1:] for statement in log] == [read]
 
 
 async def test_a_point_on_a_shared_border_goes_to_the_lowest_nis(client: httpx.AsyncClient) -> None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 import asyncpg
@@ -28,6 +28,7 @@ from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.util import greenlet_spawn
 
+from guichet_contracts.tenancy import validate_tenant_id
 from guichet_kit.db.identifiers import checked_identifier
 
 _OPEN_TRANSACTION = text("SELECT 1")
@@ -150,28 +151,67 @@ async def insert_row(
 
 
 async def insert_rows(session: AsyncSession, rows: Sequence[Row]) -> None:
-    """INSERT `rows` in one statement through the driver. Rows of one shape (table, value
-    names, expressions, suffix) go in one INSERT over arrays, one per value name, so the
-    statement is the same whatever the number of rows (one prepared statement, one plan);
-    each shape but the last is a data-modifying CTE, in the order the shapes first appear."""
+    """INSERT `rows` in one statement through the driver, in the session's transaction (see
+    `send_rows`)."""
+    await send_rows(await driver_connection(session), rows)
+
+
+async def send_rows(
+    connection: asyncpg.Connection,
+    rows: Sequence[Row],
+    *,
+    tenant: str | None = None,
+    claim: Row | None = None,
+) -> bool:
+    """INSERT `rows` in one statement. Rows of one shape (table, value names, expressions,
+    suffix) go in one INSERT over arrays, one per value name, so the statement is the same
+    whatever the number of rows (one prepared statement, one plan); each shape is a
+    data-modifying CTE, in the order the shapes first appear.
+
+    For a statement that is its own transaction (a connection outside any, ADR 0014):
+    `tenant` is bound first (``set_config``, local to the statement's transaction) and every
+    row is written through that binding, so row-level security checks each one under it;
+    `claim` is one row inserted before the others unless a row with its key exists (an
+    idempotency key), and then nothing at all is written. True when the rows were written,
+    False when the claim was already taken."""
     groups: dict[_Shape, list[Row]] = {}
     for row in rows:
         groups.setdefault(_shape(row), []).append(row)
     shapes = tuple(groups)
-    statement = _statement(tuple(_typed(shape, groups[shape]) for shape in shapes))
-    arguments = [
-        _column(shape[0], name, [row.values[name] for row in groups[shape]])
-        for shape in shapes
-        for name in shape[1]
+    gate = _gate(tenant, claim)
+    statement = _statement(tuple(_typed(shape, groups[shape]) for shape in shapes), gate)
+    arguments = [argument for shape in shapes for argument in _arguments(shape, groups[shape])]
+    if gate is None:
+        await connection.execute(statement, *arguments)
+        return True
+    leading: list[Any] = [] if tenant is None else [validate_tenant_id(tenant)]
+    if claim is not None:
+        leading += _arguments(_shape(claim), [claim])
+    written: bool = await connection.fetchval(statement, *leading, *arguments)
+    return written
+
+
+def _arguments(shape: _Shape, rows: Sequence[Row]) -> list[Any]:
+    """One parameter per value name: an array of the rows' values, or the value itself when
+    there is one row."""
+    table, names = shape[0], shape[1]
+    encodings = _encodings(table, names)
+    if len(rows) == 1:
+        values = rows[0].values
+        return [
+            _encoded(encoding, values[name])
+            for name, encoding in zip(names, encodings, strict=True)
+        ]
+    return [
+        _column(encoding, [row.values[name] for row in rows])
+        for name, encoding in zip(names, encodings, strict=True)
     ]
-    connection = await driver_connection(session)
-    await connection.execute(statement, *arguments)
 
 
 _Shape = tuple[Table, tuple[str, ...], tuple[tuple[str, str], ...], str]
-# A shape with the SQL type of each value name: the table's column type, or for a value that
-# only feeds an expression, the type of its Python values.
-_TypedShape = tuple[Table, tuple[tuple[str, str], ...], tuple[tuple[str, str], ...], str]
+# A shape with the SQL type of each value name (the table's column type, or for a value that
+# only feeds an expression, the type of its Python values) and whether it has a single row.
+_TypedShape = tuple[Table, tuple[tuple[str, str], ...], tuple[tuple[str, str], ...], str, bool]
 
 
 def _shape(row: Row) -> _Shape:
@@ -180,33 +220,76 @@ def _shape(row: Row) -> _Shape:
 
 def _typed(shape: _Shape, rows: Sequence[Row]) -> _TypedShape:
     table, names, expressions, suffix = shape
-    types = tuple((name, _sql_type(table, name, rows)) for name in names)
-    return table, types, expressions, suffix
+    types = _column_types(table, names)
+    if any(known is None for _, known in types):
+        types = tuple((name, known or _value_type(name, rows)) for name, known in types)
+    return table, cast(tuple[tuple[str, str], ...], types), expressions, suffix, len(rows) == 1
+
+
+# Whether the tenant is bound, and the claim's shape: what a gated statement starts with.
+_Gate = tuple[bool, _TypedShape | None]
+
+
+def _gate(tenant: str | None, claim: Row | None) -> _Gate | None:
+    if tenant is None and claim is None:
+        return None
+    if claim is not None and claim.suffix:
+        raise ValueError("a claim takes no suffix: it is inserted unless its key exists")
+    return tenant is not None, None if claim is None else _typed(_shape(claim), [claim])
 
 
 @cache
-def _statement(shapes: tuple[_TypedShape, ...]) -> str:
-    """The SQL, its $n placeholders (one array per value name) in the order of the shapes."""
-    inserts: list[str] = []
+def _statement(shapes: tuple[_TypedShape, ...], gate: _Gate | None) -> str:
+    """The SQL, its $n placeholders in order: the tenant, the claim's values, then one array
+    per value name in the order of the shapes. Ungated, the last shape is the statement's
+    own INSERT; gated, every INSERT reads its rows through the gate (`bound`, then
+    `claimed`) and the statement answers whether the gate let them through."""
+    ctes: list[str] = []
     used = 0
+    source = None
+    if gate is not None:
+        bound, claim = gate
+        if bound:
+            ctes.append(f"bound AS (SELECT set_config('{_tenant_setting()}', $1::text, true))")
+            used, source = 1, "bound"
+        if claim is not None:
+            insert = _insert(claim, used, source)
+            ctes.append(f"claimed AS ({insert} ON CONFLICT DO NOTHING RETURNING 1)")
+            used, source = used + len(claim[1]), "claimed"
+    inserts: list[str] = []
     for shape in shapes:
-        inserts.append(_insert(shape, used))
+        inserts.append(_insert(shape, used, source))
         used += len(shape[1])
+    if source is not None:
+        ctes += [f"w{index} AS ({insert})" for index, insert in enumerate(inserts)]
+        return f"WITH {', '.join(ctes)} SELECT EXISTS (SELECT FROM {source})"  # noqa: S608
     last = inserts.pop()
     if not inserts:
         return last
-    ctes = ", ".join(f"w{index} AS ({insert})" for index, insert in enumerate(inserts))
-    return f"WITH {ctes} {last}"
+    ctes = [f"w{index} AS ({insert})" for index, insert in enumerate(inserts)]
+    return f"WITH {', '.join(ctes)} {last}"
 
 
-def _insert(shape: _TypedShape, used: int) -> str:
-    table, types, expressions, suffix = shape
+def _tenant_setting() -> str:
+    from guichet_kit.db.tenancy import TENANT_SETTING  # tenancy imports this module
+
+    return TENANT_SETTING
+
+
+def _insert(shape: _TypedShape, used: int, source: str | None = None) -> str:
+    """One INSERT over arrays, or over single values for a single row; with a `source`, its
+    rows are read through it (one row, or none: then nothing is inserted)."""
+    table, types, expressions, suffix, single = shape
     names = [name for name, _ in types]
-    arrays = ", ".join(
-        f"${used + i}::{_array_type(table, name, sql_type)}"
+    parameters = [
+        f"${used + i}::{_travel_type(table, name, sql_type, single)}"
         for i, (name, sql_type) in enumerate(types, start=1)
-    )
+    ]
     aliases = ", ".join(_quoted(name) for name in names)
+    if single:
+        rows = f"(VALUES ({', '.join(parameters)})) AS v({aliases})"
+    else:
+        rows = f"unnest({', '.join(parameters)}) AS v({aliases})"
     columns = [name for name in names if name in _written_columns(table)]
     values = [_value(table, name, sql_type) for name, sql_type in types if name in columns]
     for column, expression in expressions:
@@ -216,7 +299,7 @@ def _insert(shape: _TypedShape, used: int) -> str:
     names_sql = ", ".join(_quoted(column) for column in columns)
     insert = (
         f"INSERT INTO {target} ({names_sql}) "  # noqa: S608 (names checked, values bound)
-        f"SELECT {', '.join(values)} FROM unnest({arrays}) AS v({aliases})"
+        f"SELECT {', '.join(values)} FROM {source + ', ' if source else ''}{rows}"
     )
     return f"{insert} {suffix}" if suffix else insert
 
@@ -225,10 +308,11 @@ def _quoted(identifier: str) -> str:
     return f'"{checked_identifier(identifier)}"'
 
 
-def _array_type(table: Table, name: str, sql_type: str) -> str:
+def _travel_type(table: Table, name: str, sql_type: str, single: bool) -> str:
     """JSON and array columns travel as JSON text: an array of arrays cannot be unnested
     into rows of arrays."""
-    return "text[]" if name in _json_text_columns(table) else f"{sql_type}[]"
+    element = "text" if name in _json_text_columns(table) else sql_type
+    return element if single else f"{element}[]"
 
 
 def _value(table: Table, name: str, sql_type: str) -> str:
@@ -241,21 +325,43 @@ def _value(table: Table, name: str, sql_type: str) -> str:
     return value
 
 
-def _column(table: Table, name: str, values: list[Any]) -> list[Any]:
+_JSON, _ARRAY = "json", "array"
+
+
+@cache
+def _encodings(table: Table, names: tuple[str, ...]) -> tuple[str | None, ...]:
+    """How each value name travels: as JSON text (JSON and array columns) or as it is.
+    Looked up once per shape: this runs for every statement on the hot path."""
+    json_columns, array_columns = _json_columns(table), _array_columns(table)
+    return tuple(
+        _JSON if name in json_columns else _ARRAY if name in array_columns else None
+        for name in names
+    )
+
+
+def _column(encoding: str | None, values: list[Any]) -> list[Any]:
+    return values if encoding is None else [_encoded(encoding, value) for value in values]
+
+
+def _encoded(encoding: str | None, value: Any) -> Any:
     """A JSON column's None is JSON null (as SQLAlchemy writes it); an array column's is NULL."""
-    if name in _json_columns(table):
-        return [json.dumps(value, default=str) for value in values]
-    if name in _array_columns(table):
-        return [None if value is None else json.dumps(value, default=str) for value in values]
-    return values
+    if encoding is None or (encoding is _ARRAY and value is None):
+        return value
+    return json.dumps(value, default=str)
 
 
-def _sql_type(table: Table, name: str, rows: Sequence[Row]) -> str:
-    """The column's type; for a value that only feeds an expression, the type of its Python
-    values (ints among floats are floats: never an int array that would truncate a float)."""
-    column = table.c.get(name)
-    if column is not None:
-        return _column_type(column)
+@cache
+def _column_types(table: Table, names: tuple[str, ...]) -> tuple[tuple[str, str | None], ...]:
+    """Each name with its column's type; None for a value that only feeds an expression."""
+    return tuple(
+        (name, None if (column := table.c.get(name)) is None else _column_type(column))
+        for name in names
+    )
+
+
+def _value_type(name: str, rows: Sequence[Row]) -> str:
+    """The SQL type of a value that only feeds an expression, from its Python values (ints
+    among floats are floats: never an int array that would truncate a float)."""
     found = {
         _python_sql_type(name, row.values[name]) for row in rows if row.values[name] is not None
     }

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.datastructures import FormData
 
+from guichet_kit.logging import event_correlation_id
 from intake.directory.repository import categories
 from intake.open311 import lookup
 from intake.open311.catalogue import definition, service
@@ -29,11 +30,7 @@ from intake.open311.notices import service_notice
 from intake.open311.query import MAX_REQUESTS, comma_list, request_filter, request_numbers
 from intake.open311.render import Format, parse_format, render
 from intake.open311.submit import draft, find_service, media, point, required_field, text_field
-from intake.reports.endpoints import (
-    check_idempotency_key,
-    intake_context,
-    request_correlation_id,
-)
+from intake.reports.channels import check_idempotency_key, intake_context, replay_headers
 from intake.reports.service import Submission, submit_report
 from intake.settings import Settings
 
@@ -179,7 +176,7 @@ def build_open311_router(settings: Settings) -> APIRouter:
         report = draft(form, category, point(form), lang)
         submission = Submission(
             draft=report,
-            correlation_id=request_correlation_id(),
+            correlation_id=event_correlation_id(),
             fallback_language=lang,
             photos=await media(form, settings.photo_max_bytes),
             received_via=town.nis,
@@ -192,9 +189,12 @@ def build_open311_router(settings: Settings) -> APIRouter:
             "service_notice": service_notice(receipt, town, lang),
             "account_id": text_field(form, "account_id"),
         }
-        headers = {"Idempotent-Replayed": "true"} if receipt.replayed else {}
         return render(
-            fmt, "service_requests", [body], status_code=receipt.status_code, headers=headers
+            fmt,
+            "service_requests",
+            [body],
+            status_code=receipt.status_code,
+            headers=replay_headers(receipt),
         )
 
     @router.get(
