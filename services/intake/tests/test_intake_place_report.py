@@ -189,3 +189,9 @@ async def test_a_report_without_key_is_written_whole_under_its_town(
     assert tuple(photo) == (LEEUW, report_id, 0, 10)
     assert (bytes(queued.payload), queued.headers) == (event.to_bytes(), {})
     assert bytes(token) == b"t" * 32
+
+
+async def test_no_function_of_an_earlier_write_is_left(admin_engine: AsyncEngine) -> None:
+    async with admin_engine.connect() as admin:
+        found = await admin.execute(text("SELECT to_regproc('intake.place_report')"))
+        assert found.scalar_one() is None
