@@ -271,6 +271,12 @@ async def test_multipart_without_report_or_with_broken_json(
     broken = await client.post("/v1/reports", data={"report": "{nope"}, files=photos(good))
     assert broken.status_code == 400
     assert broken.json()["code"] == "request.malformed_json"
+    deep = await client.post(
+        "/v1/reports", data={"report": "[" * 900 + "]" * 900}, files=photos(good)
+    )
+    assert deep.status_code == 400, deep.text
+    assert deep.json()["code"] == "request.json_too_deep"
+    assert "32" in deep.json()["detail"]
     assert await footprint() == before
 
 

@@ -312,6 +312,13 @@ async def test_subcategory_must_belong_to_the_category(client: httpx.AsyncClient
             "request.validation_failed",
         ),
         (b"[1, 2]", "application/json", 422, "request.validation_failed"),
+        (b"[" * 900 + b"]" * 900, "application/json", 400, "request.json_too_deep"),
+        (  # deep inside a field, under the interpreter's recursion limit
+            b'{"category": "sluikstort", "answers": {"hazard": ' + b"[" * 40 + b"]" * 40 + b"}}",
+            "application/json",
+            400,
+            "request.json_too_deep",
+        ),
     ],
 )
 async def test_bad_input_is_a_clear_problem_and_changes_nothing(

@@ -190,6 +190,12 @@ DETAILS: Catalog = {
         "nl": "De inhoud van het verzoek is geen geldige JSON (fout bij teken {position}).",
         "de": "Der Inhalt der Anfrage ist kein gültiges JSON (Fehler bei Zeichen {position}).",
     },
+    "error.json_too_deep": {
+        "en": "The JSON of the request nests too deeply: at most {max_depth} levels.",
+        "fr": f"Le JSON de la requête est trop imbriqué{_NBSP}: {{max_depth}} niveaux au plus.",
+        "nl": "De JSON van het verzoek is te diep genest: hoogstens {max_depth} niveaus.",
+        "de": "Das JSON der Anfrage ist zu tief verschachtelt: höchstens {max_depth} Ebenen.",
+    },
     "error.unprocessable": {
         "en": "The request could not be processed.",
         "fr": "La requête n'a pas pu être traitée.",
