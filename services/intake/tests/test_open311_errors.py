@@ -167,6 +167,30 @@ BAD_READS = [
         400,
         "open311.invalid_parameter",
     ),
+    (  # its default span (90 days after it) would leave year 9999
+        "/open311/v2/requests.json",
+        {"jurisdiction_id": LEEUW, "start_date": "9999-12-01T00:00:00Z"},
+        400,
+        "open311.invalid_parameter",
+    ),
+    (  # its default span (90 days before it) would leave year 1
+        "/open311/v2/requests.xml",
+        {"jurisdiction_id": LEEUW, "end_date": "0001-01-02T00:00:00Z"},
+        400,
+        "open311.invalid_parameter",
+    ),
+    (  # before year 1 in UTC
+        "/open311/v2/requests.json",
+        {"jurisdiction_id": LEEUW, "start_date": "0001-01-01T00:00:00+14:00"},
+        400,
+        "open311.invalid_parameter",
+    ),
+    (  # after year 9999 in UTC
+        "/open311/v2/requests.json",
+        {"jurisdiction_id": LEEUW, "end_date": "9999-12-31T23:59:59-14:00"},
+        400,
+        "open311.invalid_parameter",
+    ),
     (
         "/open311/v2/requests.json",
         {"jurisdiction_id": LEEUW, "status": "pending"},
@@ -214,6 +238,19 @@ async def test_bad_reads_get_spec_errors(
     assert_error(response, status, code)
     expected = "application/json" if path.endswith(".json") else "text/xml"
     assert response.headers["content-type"].startswith(expected)
+
+
+async def test_extreme_dates_given_both_are_read(client: httpx.AsyncClient) -> None:
+    """The ends of the calendar are valid dates: only a span past them is refused."""
+    response = await client.get(
+        "/open311/v2/requests.json",
+        params={
+            "jurisdiction_id": LEEUW,
+            "start_date": "0001-01-01T00:00:00Z",
+            "end_date": "9999-12-31T23:59:59Z",
+        },
+    )
+    assert response.status_code == 200, response.text
 
 
 def test_xml_drops_characters_xml_cannot_carry() -> None:
