@@ -3,15 +3,19 @@ its HTTP status and stable code, in the caller's language, and leaves nothing be
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
+from urllib.parse import urlencode
 from xml.etree import ElementTree as ET
 
 import httpx
 import pytest
 
+from guichet_testing.apps import serve
 from guichet_testing.directory import LEEUW
+from intake.main import create_app
 from intake.open311.render import to_xml
+from intake.settings import Settings
 
 TakeFootprint = Callable[[], Awaitable[Any]]
 CODE = "Guichet-Error-Code"
@@ -251,6 +255,38 @@ async def test_extreme_dates_given_both_are_read(client: httpx.AsyncClient) -> N
         },
     )
     assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize("fmt", ["xml", "json"])
+@pytest.mark.parametrize("announced", [True, False])
+async def test_an_oversized_request_gets_a_spec_error_in_the_callers_language(
+    settings: Settings, footprint: TakeFootprint, fmt: str, announced: bool
+) -> None:
+    """Over the limit, whether its Content-Length says so up front or it is streamed (chunked):
+    the spec's error document in French, not a plain-text 413."""
+    small = settings.model_copy(update={"photo_max_bytes": 1000})  # limit: 1 MiB + 1000 bytes
+    body = urlencode({**GOOD, "description": "x" * (1024 * 1024 + 2000)}).encode()
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for start in range(0, len(body), 64 * 1024):
+            yield body[start : start + 64 * 1024]
+
+    before = await footprint()
+    async with serve(create_app(small)) as http:
+        response = await http.post(
+            f"/open311/v2/requests.{fmt}",
+            content=body if announced else chunks(),
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Accept-Language": "fr-BE",
+            },
+        )
+    description = assert_error(response, 413, "open311.request_too_large")
+    assert description.startswith("La demande est trop volumineuse")
+    assert response.headers["content-type"].startswith(
+        "text/xml" if fmt == "xml" else "application/json"
+    )
+    assert await footprint() == before
 
 
 def test_xml_drops_characters_xml_cannot_carry() -> None:

@@ -21,7 +21,13 @@ from fastapi.responses import Response
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from guichet_kit.errors import BadRequest, GuichetError, NotFound, UnsupportedMediaType
+from guichet_kit.errors import (
+    BadRequest,
+    GuichetError,
+    NotFound,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+)
 from guichet_kit.i18n import Catalog, localized, register_messages, request_language, translate
 from intake.open311.render import Format, parse_format, render
 
@@ -105,6 +111,12 @@ MESSAGES: Catalog = {
             "Senden Sie die Anfrage als application/x-www-form-urlencoded oder multipart/form-data."
         ),
     },
+    "open311.request_too_large": {
+        "en": "The service request is too large: at most {limit_mib} MiB, its media included.",
+        "fr": ("La demande est trop volumineuse : {limit_mib} Mio au plus, média compris."),
+        "nl": "De aanvraag is te groot: hoogstens {limit_mib} MiB, media inbegrepen.",
+        "de": "Die Anfrage ist zu groß: höchstens {limit_mib} MiB, Medien eingeschlossen.",
+    },
     "open311.valid_codes": {
         "en": "valid codes: {codes}",
         "fr": "codes valables : {codes}",
@@ -169,6 +181,10 @@ class FormExpected(UnsupportedMediaType):
 
 class InvalidRequest(BadRequest):
     code = "open311.invalid_request"
+
+
+class RequestTooLarge(PayloadTooLarge):
+    code = "open311.request_too_large"
 
 
 def requested_format(request: Request) -> Format:
