@@ -1,10 +1,11 @@
 """CASES stream → intake's case projection, the status Open311 shows for a report.
 
 Consumed (durable `intake-cases`): case.created, case.status_changed, case.assigned,
-case.commented (public ones: the text is the status notes) and case.merged. An event about a
-case not projected yet (its case.created is still to come, e.g. redelivered later) fails and
-is retried with backoff, then dead-lettered. A fetched batch is handled set-based: each run of
-case.created in one statement, the other events one by one, all in stream order.
+case.commented (public ones by staff: the text is the status notes) and case.merged. An
+event about a case not projected yet (its case.created is still to come, e.g. redelivered
+later) fails and is retried with backoff, then dead-lettered. A fetched batch is handled
+set-based: each run of case.created in one statement, the other events one by one, all in
+stream order.
 """
 
 from __future__ import annotations
@@ -27,12 +28,14 @@ from guichet_contracts.events.case import (
     CaseStatusChanged,
 )
 from guichet_contracts.payload import EventPayload
+from guichet_contracts.values import Actor, ActorKind
 from guichet_kit.bus import CASES_STREAM, ConsumerSpec, Handler, event_filter
 from intake.open311 import projection
 
 logger = logging.getLogger(__name__)
 
 DURABLE = "intake-cases"
+_TOWN_VOICES = frozenset({ActorKind.STAFF, ActorKind.SYSTEM})
 
 
 class CaseNotProjectedError(LookupError):
@@ -54,10 +57,16 @@ def _new_case(envelope: Envelope) -> projection.NewCase:
     )
 
 
+def _published(author: Actor, text: str | None) -> bool:
+    """Only the town's own public messages are Open311 status notes: its staff's (or its
+    system's), never a reporter's comment, public as it is on the case."""
+    return bool(text) and author.kind in _TOWN_VOICES
+
+
 async def on_status_changed(session: AsyncSession, envelope: Envelope) -> None:
     event = envelope.payload(CaseStatusChanged)
     values: dict[str, Any] = {"status": event.to_status.value}
-    if event.public_message:
+    if _published(event.actor, event.public_message):
         values["status_notes"] = event.public_message
     await _update(session, event.case_id, event.changed_at, values)
 
@@ -69,7 +78,7 @@ async def on_assigned(session: AsyncSession, envelope: Envelope) -> None:
 
 async def on_commented(session: AsyncSession, envelope: Envelope) -> None:
     event = envelope.payload(CaseCommented)
-    if event.visibility != "public" or not event.text:
+    if event.visibility != "public" or not _published(event.author, event.text):
         return
     await _update(session, event.case_id, event.commented_at, {"status_notes": event.text})
 
