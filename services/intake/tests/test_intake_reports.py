@@ -8,7 +8,7 @@ import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
-from uuid import uuid4
+from uuid import NAMESPACE_URL, uuid1, uuid4, uuid5
 
 import asyncpg
 import httpx
@@ -407,6 +407,35 @@ async def test_key_is_scoped_per_caller(client: httpx.AsyncClient, tokens: Token
     )
     assert anonymous.status_code == account.status_code == 201
     assert anonymous.json()["report_id"] != account.json()["report_id"]
+    assert anonymous.json()["tracking_token"] != account.json()["tracking_token"]
+    assert "idempotent-replayed" not in account.headers
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "report-2026-0001",  # a counter
+        hashlib.sha256(b"Zakken afval langs de weg").hexdigest(),  # derived from the report
+        str(uuid5(NAMESPACE_URL, "https://example.be/report/1")),  # a UUID, but derived
+        str(uuid1()),  # a UUID, but from a clock and a node
+        uuid4().hex,  # random, but not in the UUID form
+    ],
+)
+async def test_an_anonymous_key_must_be_a_random_uuid(
+    client: httpx.AsyncClient, footprint: TakeFootprint, tokens: TokenFactory, key: str
+) -> None:
+    """Anonymous callers share one scope: a key anyone could know or derive would hand the
+    first caller's receipt, tracking token included, to whoever sends the same report with
+    it. So nothing is accepted under such a key; an account's keys are its own."""
+    before = await footprint()
+    refused = await client.post("/v1/reports", json=dumping(), headers={"Idempotency-Key": key})
+    assert refused.status_code == 400, refused.text
+    assert refused.json()["code"] == "report.anonymous_idempotency_key"
+    assert "UUID" in refused.json()["detail"]
+    assert await footprint() == before
+    citizen = await tokens("citizen.eid")
+    signed_in = {"Idempotency-Key": key, **citizen.bearer}
+    assert (await client.post("/v1/reports", json=dumping(), headers=signed_in)).status_code == 201
 
 
 async def test_a_report_costs_one_read_and_one_write(
@@ -510,7 +539,7 @@ async def test_a_report_with_an_invalid_token_is_refused_not_taken_as_anonymous(
 ) -> None:
     citizen = await tokens("citizen.eid")
     tampered = {"Authorization": citizen.bearer["Authorization"][:-4] + "AAAA"}
-    key = {"Idempotency-Key": f"tampered-{uuid4().hex}"}
+    key = {"Idempotency-Key": str(uuid4())}
     refused = await client.post("/v1/reports", json=dumping(), headers={**tampered, **key})
     assert refused.status_code == 401, refused.text
     assert refused.headers["content-type"].startswith("application/problem+json")

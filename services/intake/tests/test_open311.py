@@ -639,7 +639,7 @@ async def test_case_events_out_of_order_or_stale(
 async def test_idempotency_key_replays_the_first_answer(
     client: httpx.AsyncClient, admin_engine: AsyncEngine
 ) -> None:
-    key = f"open311-{uuid7()}"
+    key = str(uuid7())
     fields = dict(form(service_code="wegdek"))
     first = await client.post(
         "/open311/v2/requests.json", data=fields, headers={"Idempotency-Key": key}

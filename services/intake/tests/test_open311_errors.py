@@ -127,6 +127,18 @@ async def test_post_needs_a_form_and_a_known_format(
     assert await footprint() == before
 
 
+async def test_an_idempotency_key_must_be_a_random_uuid(
+    client: httpx.AsyncClient, footprint: TakeFootprint
+) -> None:
+    """Open311 callers are anonymous: a key anyone could know would replay another's answer."""
+    before = await footprint()
+    response = await client.post(
+        "/open311/v2/requests.json", data=GOOD, headers={"Idempotency-Key": "open311-000001"}
+    )
+    assert "UUID" in assert_error(response, 400, "report.anonymous_idempotency_key")
+    assert await footprint() == before
+
+
 async def test_errors_speak_the_callers_language(client: httpx.AsyncClient) -> None:
     german = await client.get(
         "/open311/v2/services.xml",

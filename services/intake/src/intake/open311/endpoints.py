@@ -164,13 +164,13 @@ def build_open311_router(settings: Settings) -> APIRouter:
             str | None,
             Header(
                 alias="Idempotency-Key",
-                description="optional (not in the spec): a retry with the same key and form "
-                "gets the first response",
+                description="optional (not in the spec), a random UUID (v4 or v7): a retry "
+                "with the same key and form gets the first response",
             ),
         ] = None,
     ) -> Response:
         fmt = _format(format)
-        check_idempotency_key(idempotency_key)
+        check_idempotency_key(idempotency_key, None)
         form = await _read_form(request, settings.photo_max_bytes + _FORM_OVERHEAD)
         async with _sessions(request)() as session, session.begin():
             town = await enter_jurisdiction(session, text_field(form, "jurisdiction_id"))

@@ -23,7 +23,8 @@ from intake.settings import Settings
 
 _FORM_OVERHEAD = 1024 * 1024
 _IDEMPOTENCY_KEY_DOC = (
-    "8-255 chars [A-Za-z0-9._:-]; a retry with the same key and body returns the first response"
+    "8-255 chars [A-Za-z0-9._:-], a random UUID (v4 or v7) without a bearer token; a retry "
+    "with the same key and body returns the first response"
 )
 IDEMPOTENCY_KEY_PARAMETER: dict[str, Any] = {
     "name": "Idempotency-Key",
@@ -88,7 +89,7 @@ def build_router(settings: Settings) -> APIRouter:
         # route FastAPI's dependency solving cost ~13 % of the request (documented above).
         principal = await request_principal(request)
         idempotency_key = request.headers.get("Idempotency-Key")
-        check_idempotency_key(idempotency_key)
+        check_idempotency_key(idempotency_key, principal)
         draft, photos = await read_submission(request, limits)
         if draft.language is not None:
             request.state.language = draft.language  # problems answer in the report's language

@@ -114,6 +114,24 @@ MESSAGES: Catalog = {
             "(Buchstaben, Ziffern, . _ : -)."
         ),
     },
+    "report.anonymous_idempotency_key": {
+        "en": (
+            "Without signing in, the Idempotency-Key header must be a random UUID (version 4 "
+            "or 7), e.g. 0b6f3c4e-8d2a-4f1b-9c3e-5a7d2e1f4b6c."
+        ),
+        "fr": (
+            "Sans connexion, l'en-tête Idempotency-Key doit être un UUID aléatoire (version 4 "
+            "ou 7), par exemple 0b6f3c4e-8d2a-4f1b-9c3e-5a7d2e1f4b6c."
+        ),
+        "nl": (
+            "Zonder aanmelding moet de header Idempotency-Key een willekeurige UUID zijn "
+            "(versie 4 of 7), bijvoorbeeld 0b6f3c4e-8d2a-4f1b-9c3e-5a7d2e1f4b6c."
+        ),
+        "de": (
+            "Ohne Anmeldung muss der Header Idempotency-Key eine zufällige UUID sein "
+            "(Version 4 oder 7), zum Beispiel 0b6f3c4e-8d2a-4f1b-9c3e-5a7d2e1f4b6c."
+        ),
+    },
     "report.idempotency_key_reused": {
         "en": "This Idempotency-Key was already used for a different report.",
         "fr": "Cette clé Idempotency-Key a déjà servi pour un autre signalement.",
@@ -185,6 +203,10 @@ class UnsupportedContentType(UnsupportedMediaType):
 
 class InvalidIdempotencyKey(BadRequest):
     code = "report.invalid_idempotency_key"
+
+
+class AnonymousIdempotencyKey(BadRequest):
+    code = "report.anonymous_idempotency_key"
 
 
 class IdempotencyKeyReused(Unprocessable):
