@@ -113,7 +113,7 @@ async def write_with_event(
     headers: Mapping[str, str] | None = None,
 ) -> None:
     """Insert `rows` and queue `envelope` in the outbox `table`, in the caller's transaction
-    and in one statement through the driver (ADR 0014). Once committed, the event is handed
+    and in one statement through the driver (ADR 0020). Once committed, the event is handed
     to this process's relay (`guichet_kit.bus.handover`)."""
     await write_with_events(session, rows, table, [envelope], headers)
 

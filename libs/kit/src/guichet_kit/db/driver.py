@@ -4,7 +4,9 @@ SQLAlchemy spends ~0.2 ms of CPU building, caching and running a statement; asyn
 ~0.05 ms. Statements run for every report (the outbox insert, the report's own rows) go
 straight to the driver, inside the session's transaction. SQLAlchemy opens that transaction
 on the database lazily, with the session's first statement: if none has run yet, a trivial
-one is sent first, so a driver statement can never run outside the transaction.
+one is sent first, so a driver statement can never run outside the transaction. A statement
+that is its own transaction goes on a pooled connection outside any (`send_rows` with the
+tenant bound in the statement).
 """
 
 from __future__ import annotations
@@ -68,7 +70,7 @@ async def driver_connection(session: AsyncSession) -> asyncpg.Connection:
 @asynccontextmanager
 async def pooled_driver_connection(engine: AsyncEngine) -> AsyncIterator[asyncpg.Connection]:
     """A pooled asyncpg connection outside any transaction: each statement is its own
-    transaction. For a hot path that reads in one statement and writes in one (ADR 0014).
+    transaction. For a hot path that reads in one statement and writes in one (ADR 0020).
     Taken from the pool without an SQLAlchemy Connection around it (a third of the cost), so
     SQLAlchemy's disconnect handling does not apply: a connection found closed (PostgreSQL
     restarted) is discarded at checkout, and one closed or left inside a transaction (a
@@ -168,7 +170,7 @@ async def send_rows(
     whatever the number of rows (one prepared statement, one plan); each shape is a
     data-modifying CTE, in the order the shapes first appear.
 
-    For a statement that is its own transaction (a connection outside any, ADR 0014):
+    For a statement that is its own transaction (a connection outside any, ADR 0020):
     `tenant` is bound first (``set_config``, local to the statement's transaction) and every
     row is written through that binding, so row-level security checks each one under it;
     `claim` is one row inserted before the others unless a row with its key exists (an
@@ -420,5 +422,4 @@ def _written_columns(table: Table) -> frozenset[str]:
 
 @cache
 def _json_columns(table: Table) -> frozenset[str]:
-    """Looked up once per table: this runs for every value of every row written."""
     return frozenset(column.name for column in table.c if isinstance(column.type, JSON))

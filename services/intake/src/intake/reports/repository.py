@@ -28,7 +28,7 @@ class StoredResponse:
     response: dict[str, Any]
 
 
-# The hot path of every report: straight to the driver, one statement each (ADR 0014).
+# The hot path of every report: straight to the driver, one statement each (ADR 0020).
 _FIND_IDEMPOTENCY = (
     "SELECT request_hash, tenant_id, report_id, status_code, response::text AS response "
     "FROM intake.idempotency_record WHERE scope = $1 AND key = $2"
