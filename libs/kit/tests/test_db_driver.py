@@ -195,11 +195,10 @@ async def test_insert_rows_writes_every_row_in_one_statement(engine: AsyncEngine
 async def test_rows_of_one_shape_share_one_insert_whatever_their_number(
     engine: AsyncEngine,
 ) -> None:
-    """Arrays (one per value) instead of a VALUES list: one statement text for 2 or 3 rows,
-    another for a single row (its values as they are: no arrays to encode), JSON and array
-    columns (empty or NULL) intact in both, the suffix applied to every row."""
+    """Arrays (one per value) instead of a VALUES list: one statement text for 1 or 3 rows,
+    JSON and array columns (empty or NULL) intact, the suffix applied to every row."""
     sessions = create_session_factory(engine)
-    ids = [uuid.uuid4() for _ in range(5)]
+    ids = [uuid.uuid4() for _ in range(3)]
 
     def row(case_id: uuid.UUID, tags: list[str] | None, total: int) -> Row:
         values = {"id": case_id, "details": {"n": total}, "tags": tags, "t": total}
@@ -213,20 +212,15 @@ async def test_rows_of_one_shape_share_one_insert_whatever_their_number(
                 session,
                 [row(ids[1], [], 2), row(ids[2], None, 3), row(ids[0], ["again"], 9)],
             )
-            await insert_rows(session, [row(ids[3], None, 4), row(ids[4], ["e"], 5)])
-            await insert_rows(session, [row(ids[4], ["again"], 9)])
-    assert len(statements) == 4
-    assert statements[1] == statements[2]
-    assert statements[0] == statements[3] != statements[1]
+    assert len(statements) == 2
+    assert statements[0] == statements[1]
     async with engine.connect() as conn:
         query = select(case.c.id, case.c.details, case.c.tags, case.c.total)
         stored = {r.id: (r.details, r.tags, r.total) for r in await conn.execute(query)}
     assert [stored[case_id] for case_id in ids] == [
-        ({"n": 1}, ["a", "b'c"], 1),  # the conflicting rows left theirs as they were
+        ({"n": 1}, ["a", "b'c"], 1),  # the conflicting third row left it as it was
         ({"n": 2}, [], 2),
         ({"n": 3}, None, 3),
-        ({"n": 4}, None, 4),
-        ({"n": 5}, ["e"], 5),
     ]
 
 

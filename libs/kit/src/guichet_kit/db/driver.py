@@ -194,26 +194,18 @@ async def send_rows(
 
 
 def _arguments(shape: _Shape, rows: Sequence[Row]) -> list[Any]:
-    """One parameter per value name: an array of the rows' values, or the value itself when
-    there is one row."""
+    """One parameter per value name: the array of the rows' values."""
     table, names = shape[0], shape[1]
-    encodings = _encodings(table, names)
-    if len(rows) == 1:
-        values = rows[0].values
-        return [
-            _encoded(encoding, values[name])
-            for name, encoding in zip(names, encodings, strict=True)
-        ]
     return [
         _column(encoding, [row.values[name] for row in rows])
-        for name, encoding in zip(names, encodings, strict=True)
+        for name, encoding in zip(names, _encodings(table, names), strict=True)
     ]
 
 
 _Shape = tuple[Table, tuple[str, ...], tuple[tuple[str, str], ...], str]
-# A shape with the SQL type of each value name (the table's column type, or for a value that
-# only feeds an expression, the type of its Python values) and whether it has a single row.
-_TypedShape = tuple[Table, tuple[tuple[str, str], ...], tuple[tuple[str, str], ...], str, bool]
+# A shape with the SQL type of each value name: the table's column type, or for a value that
+# only feeds an expression, the type of its Python values.
+_TypedShape = tuple[Table, tuple[tuple[str, str], ...], tuple[tuple[str, str], ...], str]
 
 
 def _shape(row: Row) -> _Shape:
@@ -225,7 +217,7 @@ def _typed(shape: _Shape, rows: Sequence[Row]) -> _TypedShape:
     types = _column_types(table, names)
     if any(known is None for _, known in types):
         types = tuple((name, known or _value_type(name, rows)) for name, known in types)
-    return table, cast(tuple[tuple[str, str], ...], types), expressions, suffix, len(rows) == 1
+    return table, cast(tuple[tuple[str, str], ...], types), expressions, suffix
 
 
 # Whether the tenant is bound, and the claim's shape: what a gated statement starts with.
@@ -279,19 +271,16 @@ def _tenant_setting() -> str:
 
 
 def _insert(shape: _TypedShape, used: int, source: str | None = None) -> str:
-    """One INSERT over arrays, or over single values for a single row; with a `source`, its
-    rows are read through it (one row, or none: then nothing is inserted)."""
-    table, types, expressions, suffix, single = shape
+    """One INSERT over arrays; with a `source`, its rows are read through it (one row, or
+    none: then nothing is inserted)."""
+    table, types, expressions, suffix = shape
     names = [name for name, _ in types]
-    parameters = [
-        f"${used + i}::{_travel_type(table, name, sql_type, single)}"
+    arrays = ", ".join(
+        f"${used + i}::{_array_type(table, name, sql_type)}"
         for i, (name, sql_type) in enumerate(types, start=1)
-    ]
+    )
     aliases = ", ".join(_quoted(name) for name in names)
-    if single:
-        rows = f"(VALUES ({', '.join(parameters)})) AS v({aliases})"
-    else:
-        rows = f"unnest({', '.join(parameters)}) AS v({aliases})"
+    rows = f"unnest({arrays}) AS v({aliases})"
     columns = [name for name in names if name in _written_columns(table)]
     values = [_value(table, name, sql_type) for name, sql_type in types if name in columns]
     for column, expression in expressions:
@@ -310,11 +299,10 @@ def _quoted(identifier: str) -> str:
     return f'"{checked_identifier(identifier)}"'
 
 
-def _travel_type(table: Table, name: str, sql_type: str, single: bool) -> str:
+def _array_type(table: Table, name: str, sql_type: str) -> str:
     """JSON and array columns travel as JSON text: an array of arrays cannot be unnested
     into rows of arrays."""
-    element = "text" if name in _json_text_columns(table) else sql_type
-    return element if single else f"{element}[]"
+    return "text[]" if name in _json_text_columns(table) else f"{sql_type}[]"
 
 
 def _value(table: Table, name: str, sql_type: str) -> str:
