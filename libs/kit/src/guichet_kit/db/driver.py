@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
+from operator import itemgetter
 from typing import Any, cast
 from uuid import UUID
 
@@ -196,10 +197,10 @@ async def send_rows(
 def _arguments(shape: _Shape, rows: Sequence[Row]) -> list[Any]:
     """One parameter per value name: the array of the rows' values."""
     table, names = shape[0], shape[1]
-    return [
-        _column(encoding, [row.values[name] for row in rows])
-        for name, encoding in zip(names, _encodings(table, names), strict=True)
-    ]
+    arrays: list[Any] = list(zip(*(_values_of(names)(row.values) for row in rows), strict=True))
+    for index, encoding in _encoded_names(table, names):
+        arrays[index] = [_encoded(encoding, value) for value in arrays[index]]
+    return arrays
 
 
 _Shape = tuple[Table, tuple[str, ...], tuple[tuple[str, str], ...], str]
@@ -214,8 +215,8 @@ def _shape(row: Row) -> _Shape:
 
 def _typed(shape: _Shape, rows: Sequence[Row]) -> _TypedShape:
     table, names, expressions, suffix = shape
-    types = _column_types(table, names)
-    if any(known is None for _, known in types):
+    types, complete = _column_types(table, names)
+    if not complete:
         types = tuple((name, known or _value_type(name, rows)) for name, known in types)
     return table, cast(tuple[tuple[str, str], ...], types), expressions, suffix
 
@@ -319,34 +320,44 @@ _JSON, _ARRAY = "json", "array"
 
 
 @cache
-def _encodings(table: Table, names: tuple[str, ...]) -> tuple[str | None, ...]:
-    """How each value name travels: as JSON text (JSON and array columns) or as it is.
-    Looked up once per shape: this runs for every statement on the hot path."""
+def _values_of(names: tuple[str, ...]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+    """A row's values in the order of `names` (looked up at C speed: this runs for every row
+    written on the hot path)."""
+    if len(names) == 1:
+        name = names[0]
+        return lambda values: (values[name],)
+    return itemgetter(*names)
+
+
+@cache
+def _encoded_names(table: Table, names: tuple[str, ...]) -> tuple[tuple[int, str], ...]:
+    """The positions of the names that travel as JSON text (JSON and array columns)."""
     json_columns, array_columns = _json_columns(table), _array_columns(table)
     return tuple(
-        _JSON if name in json_columns else _ARRAY if name in array_columns else None
-        for name in names
+        (index, _JSON if name in json_columns else _ARRAY)
+        for index, name in enumerate(names)
+        if name in json_columns or name in array_columns
     )
 
 
-def _column(encoding: str | None, values: list[Any]) -> list[Any]:
-    return values if encoding is None else [_encoded(encoding, value) for value in values]
-
-
-def _encoded(encoding: str | None, value: Any) -> Any:
+def _encoded(encoding: str, value: Any) -> Any:
     """A JSON column's None is JSON null (as SQLAlchemy writes it); an array column's is NULL."""
-    if encoding is None or (encoding is _ARRAY and value is None):
+    if encoding is _ARRAY and value is None:
         return value
     return json.dumps(value, default=str)
 
 
 @cache
-def _column_types(table: Table, names: tuple[str, ...]) -> tuple[tuple[str, str | None], ...]:
-    """Each name with its column's type; None for a value that only feeds an expression."""
-    return tuple(
+def _column_types(
+    table: Table, names: tuple[str, ...]
+) -> tuple[tuple[tuple[str, str | None], ...], bool]:
+    """Each name with its column's type, None for a value that only feeds an expression;
+    and whether every name is a column."""
+    types = tuple(
         (name, None if (column := table.c.get(name)) is None else _column_type(column))
         for name in names
     )
+    return types, all(known is not None for _, known in types)
 
 
 def _value_type(name: str, rows: Sequence[Row]) -> str:
