@@ -15,7 +15,7 @@ from starlette.types import Message
 
 from guichet_kit.logging import event_correlation_id
 from intake.directory.repository import categories
-from intake.open311 import lookup
+from intake.open311 import repository
 from intake.open311.catalogue import definition, service
 from intake.open311.documents import discovery, service_request, token_entry
 from intake.open311.errors import (
@@ -225,9 +225,9 @@ def build_open311_router(settings: Settings) -> APIRouter:
             town = await enter_jurisdiction(session, jurisdiction_id)
             lang = content_language(request, town)
             if wanted is None:
-                rows = await lookup.by_numbers(session, town.nis, request_numbers(ids))
+                rows = await repository.by_numbers(session, town.nis, request_numbers(ids))
             else:
-                rows = await lookup.matching(session, town.nis, wanted, MAX_REQUESTS)
+                rows = await repository.matching(session, town.nis, wanted, MAX_REQUESTS)
         return render(fmt, "service_requests", [service_request(row, lang) for row in rows])
 
     @router.get(
@@ -246,7 +246,7 @@ def build_open311_router(settings: Settings) -> APIRouter:
         async with _sessions(request)() as session, session.begin():
             town = await enter_jurisdiction(session, jurisdiction_id)
             lang = content_language(request, town)
-            rows = await lookup.by_numbers(session, town.nis, numbers) if numbers else []
+            rows = await repository.by_numbers(session, town.nis, numbers) if numbers else []
         if not rows:
             raise RequestNotFound(service_request_id=service_request_id[:32])
         return render(fmt, "service_requests", [service_request(rows[0], lang)])
@@ -264,7 +264,7 @@ def build_open311_router(settings: Settings) -> APIRouter:
         async with _sessions(request)() as session, session.begin():
             town = await enter_jurisdiction(session, jurisdiction_id)
             content_language(request, town)
-            row = await lookup.by_report_id(session, town.nis, report_id) if report_id else None
+            row = await repository.by_report_id(session, town.nis, report_id) if report_id else None
         if row is None:
             raise TokenNotFound()
         return render(fmt, "service_requests", [token_entry(row)])

@@ -30,7 +30,7 @@ from guichet_contracts.events.case import (
 from guichet_contracts.payload import EventPayload
 from guichet_contracts.values import Actor, ActorKind
 from guichet_kit.bus import CASES_STREAM, ConsumerSpec, Handler, event_filter
-from intake.open311 import projection
+from intake.open311 import repository
 
 logger = logging.getLogger(__name__)
 
@@ -42,9 +42,9 @@ class CaseNotProjectedError(LookupError):
     """An event about a case whose case.created has not been applied yet."""
 
 
-def _new_case(envelope: Envelope) -> projection.NewCase:
+def _new_case(envelope: Envelope) -> repository.NewCase:
     event = envelope.payload(CaseCreated)
-    return projection.NewCase(
+    return repository.NewCase(
         tenant_id=envelope.tenant_id,
         case_id=event.case_id,
         case_number=event.case_number,
@@ -86,23 +86,23 @@ async def on_commented(session: AsyncSession, envelope: Envelope) -> None:
 async def on_merged(session: AsyncSession, envelope: Envelope) -> None:
     event = envelope.payload(CaseMerged)
     if event.report_id is not None:  # a report joined the case: one statement links it
-        projected = await projection.link_report(
+        projected = await repository.link_report(
             session, envelope.tenant_id, event.report_id, event.case_id
         )
     else:
-        projected = await projection.case_exists(session, event.case_id)
+        projected = await repository.case_exists(session, event.case_id)
     if not projected:
         raise CaseNotProjectedError(f"case {event.case_id} is not projected yet")
     if event.merged_case_id is not None:
-        await projection.move_reports(session, event.merged_case_id, event.case_id)
+        await repository.move_reports(session, event.merged_case_id, event.case_id)
 
 
 async def _update(
     session: AsyncSession, case_id: UUID, at: datetime, values: dict[str, Any]
 ) -> None:
-    if await projection.update_case(session, case_id, at, values):
+    if await repository.update_case(session, case_id, at, values):
         return
-    if not await projection.case_exists(session, case_id):
+    if not await repository.case_exists(session, case_id):
         raise CaseNotProjectedError(f"case {case_id} is not projected yet")
     logger.info("stale change of case %s at %s ignored", case_id, at.isoformat())
 
@@ -125,7 +125,7 @@ async def on_case_events(session: AsyncSession, envelopes: Sequence[Envelope]) -
     follows its creation)."""
     for created, run in itertools.groupby(envelopes, _is_created):
         if created:
-            await projection.add_cases(session, [_new_case(envelope) for envelope in run])
+            await repository.add_cases(session, [_new_case(envelope) for envelope in run])
         else:
             for envelope in run:
                 await _on_other_event(session, envelope)

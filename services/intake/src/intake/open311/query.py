@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from guichet_contracts.tracking import normalize_tracking_number
 from intake.open311.errors import InvalidParameter
-from intake.open311.lookup import RequestFilter
+from intake.open311.repository import RequestFilter
 from intake.open311.status import OPEN311_STATUSES
 
 DEFAULT_SPAN = timedelta(days=90)
