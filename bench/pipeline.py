@@ -29,6 +29,7 @@ import signal
 import statistics
 import sys
 import time
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -204,7 +205,7 @@ async def run_stage(stage: Stage, intake_port: int, towns: Towns, rng: random.Ra
 
 
 async def _submit(stage: Stage, http: Http1Pool, body: bytes) -> None:
-    key = f"bench-{rng_token()}"
+    key = str(uuid.uuid4())  # anonymous: a random UUID
     sent = time.perf_counter()
     stage.sent[key] = sent
     response = await http.post("/v1/reports", body, {"Idempotency-Key": key})
@@ -232,10 +233,6 @@ async def warm_up(
             raise RuntimeError("the warm-up reports did not become cases: see .stack/bench/logs")
         await asyncio.sleep(0.1)
     stages.remove(stage)
-
-
-def rng_token() -> str:
-    return os.urandom(8).hex()
 
 
 async def drain(stage: Stage) -> None:

@@ -13,6 +13,7 @@ import io
 import itertools
 import json
 import os
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -40,7 +41,7 @@ Send = Callable[[httpx.AsyncClient, str], Awaitable[httpx.Response]]
 
 # Sentinels far from each other (200 m > any duplicate radius) in a corner of Soignies.
 SENTINELS = iter(grid(place(SOIGNIES, north_m=-3000, east_m=-3000), 60, spacing_m=200))
-KEYS = (f"e2e-bad-input-{n}-{os.urandom(6).hex()}" for n in itertools.count())
+KEYS = (str(uuid.uuid4()) for _ in itertools.count())  # anonymous: random UUIDs
 HERE = place(SOIGNIES, north_m=-2600, east_m=1200)
 FOOTPRINT = {
     "cases": 'SELECT count(*) FROM cases."case"',

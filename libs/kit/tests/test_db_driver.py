@@ -5,26 +5,44 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 import asyncpg
 import pytest
-from sqlalchemy import Column, ForeignKey, Integer, MetaData, Table, Text, Uuid, func, select
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    Uuid,
+    func,
+    select,
+    text,
+)
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.orm import registry
 
-from guichet_kit.db import create_session_factory
+from guichet_contracts.envelope import Envelope
+from guichet_contracts.events.case import CaseMerged
+from guichet_contracts.ids import uuid7
+from guichet_kit.bus import QueuedEvent, commit_with_events, outbox_table
+from guichet_kit.db import TENANT_SETTING, create_session_factory
 from guichet_kit.db.driver import (
     Row,
     driver_connection,
     insert_row,
     insert_rows,
     pooled_driver_connection,
+    send_rows,
 )
 from guichet_testing.database import TestDatabase
 from guichet_testing.statements import statements_sent
 
 SCHEMA = "kit_driver"
+NOW = datetime.now(UTC)
 metadata = MetaData()
 # A reserved word as table name, a JSONB column and a computed one: what insert_row must handle.
 case = Table(
@@ -44,6 +62,22 @@ note = Table(
     Column("case_id", Uuid, ForeignKey(case.c.id), nullable=False),
     schema=SCHEMA,
 )
+# Stamped with the tenant bound when the row is inserted; keys claimed once.
+stamped = Table(
+    "stamped",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("tenant", Text, server_default=text(f"current_setting('{TENANT_SETTING}', true)")),
+    schema=SCHEMA,
+)
+claims = Table(
+    "claims",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("payload", JSONB, nullable=False),
+    schema=SCHEMA,
+)
+outbox = outbox_table(metadata, schema=SCHEMA)
 
 
 class CaseRow:
@@ -307,3 +341,70 @@ async def test_values_keep_their_meaning_over_arrays(engine: AsyncEngine) -> Non
     async with sessions() as session, session.begin():
         with pytest.raises(TypeError, match="several types"):
             await insert_rows(session, mixed)
+
+
+async def test_a_bound_statement_writes_its_rows_under_its_tenant_and_only_itself(
+    engine: AsyncEngine,
+) -> None:
+    """The tenant is set before any row is written (each row reads it), and only for the
+    statement's own transaction: the pooled connection carries no tenant on."""
+    ids = [uuid.uuid4(), uuid.uuid4()]
+    async with pooled_driver_connection(engine) as connection:
+        with statements_sent(connection, SCHEMA) as statements:
+            written = await send_rows(
+                connection, [Row(stamped, {"id": row_id}) for row_id in ids], tenant="23077"
+            )
+        after = await connection.fetchval(f"SELECT current_setting('{TENANT_SETTING}', true)")
+    assert (written, len(statements), after or None) == (True, 1, None)
+    async with engine.connect() as conn:
+        tenants = await conn.execute(select(stamped.c.tenant).where(stamped.c.id.in_(ids)))
+        assert list(tenants.scalars()) == ["23077", "23077"]
+
+
+async def test_a_taken_claim_writes_nothing_else(engine: AsyncEngine) -> None:
+    key = str(uuid.uuid4())
+
+    async def claim_and_write(case_id: uuid.UUID) -> bool:
+        claim = Row(claims, {"key": key, "payload": {"case": str(case_id)}})
+        rows = [Row(case, {"id": case_id, "details": {}, "total": 1}),
+                Row(note, {"id": uuid.uuid4(), "case_id": case_id})]  # fmt: skip
+        async with pooled_driver_connection(engine) as connection:
+            return await send_rows(connection, rows, tenant="23077", claim=claim)
+
+    first, second = uuid.uuid4(), uuid.uuid4()
+    assert await claim_and_write(first) is True
+    assert await claim_and_write(second) is False
+    async with engine.connect() as conn:
+        cases = set((await conn.execute(select(case.c.id))).scalars())
+        notes = set((await conn.execute(select(note.c.case_id))).scalars())
+        payload = (await conn.execute(select(claims.c.payload).where(claims.c.key == key))).one()
+    assert (first in cases, second in cases, first in notes, second in notes) == (
+        True, False, True, False
+    )  # fmt: skip
+    assert payload == ({"case": str(first)},)
+
+
+async def test_committed_events_are_handed_over_once_written_and_only_then(
+    engine: AsyncEngine,
+) -> None:
+    key = str(uuid.uuid4())
+
+    def event() -> Envelope:
+        merged = CaseMerged(case_id=uuid7(), case_number="X-1", supporters=1, merged_at=NOW)
+        return Envelope.build(merged, tenant_id="23077", correlation_id=uuid7())
+
+    handed: list[QueuedEvent] = []
+    claim = Row(claims, {"key": key, "payload": {}})
+    first, second = event(), event()
+    async with pooled_driver_connection(engine) as connection:
+        assert await commit_with_events(connection, handed.extend, [], outbox, [first], claim=claim)
+        assert not await commit_with_events(
+            connection, handed.extend, [], outbox, [second], claim=claim
+        )
+        async with connection.transaction():
+            with pytest.raises(RuntimeError, match="not inside a transaction"):
+                await commit_with_events(connection, handed.extend, [], outbox, [second])
+    assert [queued.id for queued in handed] == [first.id]
+    async with engine.connect() as conn:
+        queued = (await conn.execute(select(outbox.c.id, outbox.c.payload))).all()
+    assert [(row.id, bytes(row.payload)) for row in queued] == [(first.id, first.to_bytes())]

@@ -20,7 +20,6 @@ from PIL import Image
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from guichet_kit.db.driver import pooled_driver_connection
 from guichet_testing.database import ServiceDatabase, TestDatabase
 from guichet_testing.directory import IN_LEEUW, LEEUW
 from intake.reports import service
@@ -272,6 +271,12 @@ async def test_multipart_without_report_or_with_broken_json(
     broken = await client.post("/v1/reports", data={"report": "{nope"}, files=photos(good))
     assert broken.status_code == 400
     assert broken.json()["code"] == "request.malformed_json"
+    deep = await client.post(
+        "/v1/reports", data={"report": "[" * 900 + "]" * 900}, files=photos(good)
+    )
+    assert deep.status_code == 400, deep.text
+    assert deep.json()["code"] == "request.json_too_deep"
+    assert "32" in deep.json()["detail"]
     assert await footprint() == before
 
 
@@ -295,27 +300,24 @@ async def test_failed_transaction_removes_the_uploaded_objects(
     assert await footprint() == before
 
 
-async def test_photos_are_removed_when_no_connection_can_be_had_for_the_write(
+async def test_no_photo_is_stored_when_no_connection_can_be_had(
     client: httpx.AsyncClient, footprint: TakeFootprint, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The photos are stored, then the pool cannot give a connection (PostgreSQL down): nothing
-    was written, so nothing may be left in S3 (only a write cut short keeps them)."""
-    real = pooled_driver_connection
+    """The photos are cleaned, then the pool cannot give a connection (PostgreSQL down):
+    the photos are stored only once the town is known, so nothing is left in S3."""
     calls = 0
 
-    def second_checkout_fails(engine: AsyncEngine) -> Any:
+    def checkout_fails(engine: AsyncEngine) -> Any:
         nonlocal calls
         calls += 1
-        if calls == 2:  # the first one placed the point; the second would write
-            raise OSError("connection refused")
-        return real(engine)
+        raise OSError("connection refused")
 
     before = await footprint()
-    monkeypatch.setattr(service, "pooled_driver_connection", second_checkout_fails)
+    monkeypatch.setattr(service, "pooled_driver_connection", checkout_fails)
     response = await client.post(
         "/v1/reports", data=report_part(), files=photos(encoded(two_colour(40, 20), "JPEG"))
     )
-    assert (calls, response.status_code) == (2, 500)
+    assert (calls, response.status_code) == (1, 500)
     assert await footprint() == before
 
 

@@ -1,4 +1,5 @@
-"""`repository.place`: one statement writes an accepted report, all or nothing, once per key."""
+"""`repository.place`: one statement writes an accepted report, all or nothing, once per key,
+and hands its event to the relay once written."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from guichet_contracts.envelope import Envelope
+from guichet_contracts.events.case import CaseMerged
+from guichet_contracts.ids import uuid7
 from guichet_kit.bus import QueuedEvent
 from guichet_kit.db.driver import pooled_driver_connection
 from guichet_testing.database import ServiceDatabase, TestDatabase
@@ -59,6 +63,14 @@ def _photo(photo_id: UUID) -> dict[str, Any]:
     }
 
 
+def _event() -> Envelope:
+    """Any event will do: `place` queues what it is given."""
+    merged = CaseMerged(
+        case_id=uuid7(), case_number="SPL-2026-000001", supporters=1, merged_at=datetime.now(UTC)
+    )
+    return Envelope.build(merged, tenant_id=LEEUW, correlation_id=uuid7())
+
+
 async def _place(
     engine: AsyncEngine,
     admin: AsyncEngine,
@@ -66,14 +78,20 @@ async def _place(
     key: str,
     photos: list[dict[str, Any]],
 ) -> bool:
-    """Places the report, then takes its outbox row away (no app relays it here)."""
-    event = QueuedEvent(uuid4(), "report.submitted.v1", b"{}", {"Nats-Msg-Id": "x"})
+    """Places the report, then takes its outbox row away (no app relays it here); its event
+    is handed over if, and only if, it was written."""
+    event = _event()
     claim = IdempotencyClaim("anonymous", key, b"\x00\xff", 201, {"report_id": str(report_id)})
     placement = Placement(LEEUW, claim, _report(report_id), b"h" * 32, photos, event)
+    handed: list[QueuedEvent] = []
     async with pooled_driver_connection(engine) as connection:
-        placed = await place(connection, placement)
+        try:
+            placed = await place(connection, placement, handed.extend)
+        finally:
+            assert connection.is_in_transaction() is False  # the statement was its own
     async with admin.begin() as connection:
         await connection.execute(text("DELETE FROM intake.outbox WHERE id = :id"), {"id": event.id})
+    assert [queued.id for queued in handed] == ([event.id] if placed else [])
     return placed
 
 
@@ -135,11 +153,11 @@ async def test_a_report_without_key_is_written_whole_under_its_town(
     """Through row-level security as the app role: the statement binds the town first."""
     engine = intake_database.engine(intake_db.app_role, schema=SCHEMA)
     report_id, photo_id = uuid4(), uuid4()
-    event = QueuedEvent(uuid4(), "report.submitted.v1", b'{"e": 1}', {"Nats-Msg-Id": "y"})
+    event = _event()
     photos = [_photo(photo_id)]
     placement = Placement(LEEUW, None, _report(report_id), b"t" * 32, photos, event)
     async with pooled_driver_connection(engine) as connection:
-        assert await place(connection, placement) is True
+        assert await place(connection, placement, lambda events: None) is True
 
     async with admin_engine.connect() as admin:
 
@@ -169,5 +187,11 @@ async def test_a_report_without_key_is_written_whole_under_its_town(
         datetime(2026, 11, 28, 10, tzinfo=UTC),
     )
     assert tuple(photo) == (LEEUW, report_id, 0, 10)
-    assert (bytes(queued.payload), queued.headers) == (b'{"e": 1}', {"Nats-Msg-Id": "y"})
+    assert (bytes(queued.payload), queued.headers) == (event.to_bytes(), {})
     assert bytes(token) == b"t" * 32
+
+
+async def test_no_function_of_an_earlier_write_is_left(admin_engine: AsyncEngine) -> None:
+    async with admin_engine.connect() as admin:
+        found = await admin.execute(text("SELECT to_regproc('intake.place_report')"))
+        assert found.scalar_one() is None

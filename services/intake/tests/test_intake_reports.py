@@ -5,16 +5,19 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any
-from uuid import uuid4
+from uuid import NAMESPACE_URL, uuid1, uuid4, uuid5
 
+import asyncpg
 import httpx
 import pytest
 from nats.js import JetStreamContext
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from guichet_kit.db.driver import pooled_driver_connection
 from guichet_testing.apps import serve
 from guichet_testing.directory import (
     EUPEN,
@@ -29,7 +32,9 @@ from guichet_testing.directory import (
     wait_for_revision,
 )
 from guichet_testing.oidc import TokenFactory
+from guichet_testing.statements import statements_sent
 from intake.main import create_app
+from intake.reports import service
 from intake.settings import Settings
 
 Footprint = Any
@@ -307,6 +312,13 @@ async def test_subcategory_must_belong_to_the_category(client: httpx.AsyncClient
             "request.validation_failed",
         ),
         (b"[1, 2]", "application/json", 422, "request.validation_failed"),
+        (b"[" * 900 + b"]" * 900, "application/json", 400, "request.json_too_deep"),
+        (  # deep inside a field, under the interpreter's recursion limit
+            b'{"category": "sluikstort", "answers": {"hazard": ' + b"[" * 40 + b"]" * 40 + b"}}",
+            "application/json",
+            400,
+            "request.json_too_deep",
+        ),
     ],
 )
 async def test_bad_input_is_a_clear_problem_and_changes_nothing(
@@ -395,6 +407,64 @@ async def test_key_is_scoped_per_caller(client: httpx.AsyncClient, tokens: Token
     )
     assert anonymous.status_code == account.status_code == 201
     assert anonymous.json()["report_id"] != account.json()["report_id"]
+    assert anonymous.json()["tracking_token"] != account.json()["tracking_token"]
+    assert "idempotent-replayed" not in account.headers
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "report-2026-0001",  # a counter
+        hashlib.sha256(b"Zakken afval langs de weg").hexdigest(),  # derived from the report
+        str(uuid5(NAMESPACE_URL, "https://example.be/report/1")),  # a UUID, but derived
+        str(uuid1()),  # a UUID, but from a clock and a node
+        uuid4().hex,  # random, but not in the UUID form
+    ],
+)
+async def test_an_anonymous_key_must_be_a_random_uuid(
+    client: httpx.AsyncClient, footprint: TakeFootprint, tokens: TokenFactory, key: str
+) -> None:
+    """Anonymous callers share one scope: a key anyone could know or derive would hand the
+    first caller's receipt, tracking token included, to whoever sends the same report with
+    it. So nothing is accepted under such a key; an account's keys are its own."""
+    before = await footprint()
+    refused = await client.post("/v1/reports", json=dumping(), headers={"Idempotency-Key": key})
+    assert refused.status_code == 400, refused.text
+    assert refused.json()["code"] == "report.anonymous_idempotency_key"
+    assert "UUID" in refused.json()["detail"]
+    assert await footprint() == before
+    citizen = await tokens("citizen.eid")
+    signed_in = {"Idempotency-Key": key, **citizen.bearer}
+    assert (await client.post("/v1/reports", json=dumping(), headers=signed_in)).status_code == 201
+
+
+async def test_a_report_costs_one_read_and_one_write(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hot path's round trips (ADRs 0014, 0020): the read (earlier answer to the key and
+    town at the point) and the write, which claims the key itself; a replay only reads."""
+    assert (await client.post("/v1/reports", json=dumping())).status_code == 201  # town known
+    logs: list[list[str]] = []
+
+    @asynccontextmanager
+    async def logged(engine: AsyncEngine) -> AsyncIterator[asyncpg.Connection]:
+        async with pooled_driver_connection(engine) as connection:
+            with statements_sent(connection, "intake") as statements:
+                yield connection
+            logs.append(statements)
+
+    monkeypatch.setattr(service, "pooled_driver_connection", logged)
+    key = {"Idempotency-Key": str(uuid4())}
+    assert (await client.post("/v1/reports", json=dumping(), headers=key)).status_code == 201
+    await asyncio.sleep(0)  # the in-process client returns before asyncpg's logging ran
+    read, write = (statement for log in logs for statement in log)
+    assert "intake.municipality" in read
+    assert '"intake"."idempotency_record"' in write
+    assert '"intake"."outbox"' in write
+    replay = await client.post("/v1/reports", json=dumping(), headers=key)
+    assert replay.headers["idempotent-replayed"] == "true"
+    await asyncio.sleep(0)
+    assert [statement for log in logs[1:] for statement in log] == [read]
 
 
 async def test_a_point_on_a_shared_border_goes_to_the_lowest_nis(client: httpx.AsyncClient) -> None:
@@ -469,7 +539,7 @@ async def test_a_report_with_an_invalid_token_is_refused_not_taken_as_anonymous(
 ) -> None:
     citizen = await tokens("citizen.eid")
     tampered = {"Authorization": citizen.bearer["Authorization"][:-4] + "AAAA"}
-    key = {"Idempotency-Key": f"tampered-{uuid4().hex}"}
+    key = {"Idempotency-Key": str(uuid4())}
     refused = await client.post("/v1/reports", json=dumping(), headers={**tampered, **key})
     assert refused.status_code == 401, refused.text
     assert refused.headers["content-type"].startswith("application/problem+json")

@@ -22,7 +22,12 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from guichet_contracts.envelope import Envelope
-from guichet_contracts.events.case import CaseCreated, CaseMerged, CaseStatusChanged
+from guichet_contracts.events.case import (
+    CaseCommented,
+    CaseCreated,
+    CaseMerged,
+    CaseStatusChanged,
+)
 from guichet_contracts.events.directory import CategoryInfo, QuestionInfo, QuestionOption
 from guichet_contracts.ids import uuid7
 from guichet_contracts.payload import EventPayload
@@ -504,6 +509,41 @@ async def test_case_events_drive_the_open311_status(
     assert not set(numbers.split(",")) & open_ids
 
 
+def commented(case: CaseCreated, text: str, author: ActorKind) -> CaseCommented:
+    return CaseCommented(
+        case_id=case.case_id,
+        case_number=case.case_number,
+        comment_id=uuid7(),
+        visibility="public",
+        author=Actor(kind=author, subject="someone"),
+        text=text,
+        commented_at=datetime.now(UTC),
+    )
+
+
+async def test_only_the_towns_public_messages_become_status_notes(
+    client: httpx.AsyncClient, js: JetStreamContext, admin_engine: AsyncEngine
+) -> None:
+    """A reporter's public comment is on the case for the reporter and staff, but Open311
+    publishes only what the town says: a later citizen's comment does not replace it."""
+    receipt = await submit(client, service_code="wegdek")
+    number = receipt["service_request_id"]
+    case = case_created(receipt["token"], number)
+    await publish_case_event(js, case)
+    await publish_case_event(js, commented(case, "Ploeg komt morgen", ActorKind.STAFF))
+    citizen = await publish_case_event(
+        js, commented(case, "Mijn buurman Jan Peeters (0470 12 34 56) deed het", ActorKind.REPORTER)
+    )
+    deadline = asyncio.get_running_loop().time() + 10
+    while not await handled(admin_engine, SCHEMA, "intake-cases", str(citizen.id)):
+        assert asyncio.get_running_loop().time() < deadline, "the comment was never handled"
+        await asyncio.sleep(0.1)
+    [request] = (await get_one(client, number)).json()
+    assert request["status_notes"] == "Ploeg komt morgen"
+    listed = await client.get("/open311/v2/requests.json", params=in_leeuw(number))
+    assert [r["status_notes"] for r in listed.json()] == ["Ploeg komt morgen"]
+
+
 async def test_confidential_requests_are_never_shown(
     client: httpx.AsyncClient, js: JetStreamContext
 ) -> None:
@@ -599,7 +639,7 @@ async def test_case_events_out_of_order_or_stale(
 async def test_idempotency_key_replays_the_first_answer(
     client: httpx.AsyncClient, admin_engine: AsyncEngine
 ) -> None:
-    key = f"open311-{uuid7()}"
+    key = str(uuid7())
     fields = dict(form(service_code="wegdek"))
     first = await client.post(
         "/open311/v2/requests.json", data=fields, headers={"Idempotency-Key": key}

@@ -3,15 +3,19 @@ its HTTP status and stable code, in the caller's language, and leaves nothing be
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
+from urllib.parse import urlencode
 from xml.etree import ElementTree as ET
 
 import httpx
 import pytest
 
+from guichet_testing.apps import serve
 from guichet_testing.directory import LEEUW
+from intake.main import create_app
 from intake.open311.render import to_xml
+from intake.settings import Settings
 
 TakeFootprint = Callable[[], Awaitable[Any]]
 CODE = "Guichet-Error-Code"
@@ -123,6 +127,18 @@ async def test_post_needs_a_form_and_a_known_format(
     assert await footprint() == before
 
 
+async def test_an_idempotency_key_must_be_a_random_uuid(
+    client: httpx.AsyncClient, footprint: TakeFootprint
+) -> None:
+    """Open311 callers are anonymous: a key anyone could know would replay another's answer."""
+    before = await footprint()
+    response = await client.post(
+        "/open311/v2/requests.json", data=GOOD, headers={"Idempotency-Key": "open311-000001"}
+    )
+    assert "UUID" in assert_error(response, 400, "report.anonymous_idempotency_key")
+    assert await footprint() == before
+
+
 async def test_errors_speak_the_callers_language(client: httpx.AsyncClient) -> None:
     german = await client.get(
         "/open311/v2/services.xml",
@@ -164,6 +180,30 @@ BAD_READS = [
             "start_date": "2026-11-02T00:00:00Z",
             "end_date": "2026-11-01T00:00:00Z",
         },
+        400,
+        "open311.invalid_parameter",
+    ),
+    (  # its default span (90 days after it) would leave year 9999
+        "/open311/v2/requests.json",
+        {"jurisdiction_id": LEEUW, "start_date": "9999-12-01T00:00:00Z"},
+        400,
+        "open311.invalid_parameter",
+    ),
+    (  # its default span (90 days before it) would leave year 1
+        "/open311/v2/requests.xml",
+        {"jurisdiction_id": LEEUW, "end_date": "0001-01-02T00:00:00Z"},
+        400,
+        "open311.invalid_parameter",
+    ),
+    (  # before year 1 in UTC
+        "/open311/v2/requests.json",
+        {"jurisdiction_id": LEEUW, "start_date": "0001-01-01T00:00:00+14:00"},
+        400,
+        "open311.invalid_parameter",
+    ),
+    (  # after year 9999 in UTC
+        "/open311/v2/requests.json",
+        {"jurisdiction_id": LEEUW, "end_date": "9999-12-31T23:59:59-14:00"},
         400,
         "open311.invalid_parameter",
     ),
@@ -214,6 +254,51 @@ async def test_bad_reads_get_spec_errors(
     assert_error(response, status, code)
     expected = "application/json" if path.endswith(".json") else "text/xml"
     assert response.headers["content-type"].startswith(expected)
+
+
+async def test_extreme_dates_given_both_are_read(client: httpx.AsyncClient) -> None:
+    """The ends of the calendar are valid dates: only a span past them is refused."""
+    response = await client.get(
+        "/open311/v2/requests.json",
+        params={
+            "jurisdiction_id": LEEUW,
+            "start_date": "0001-01-01T00:00:00Z",
+            "end_date": "9999-12-31T23:59:59Z",
+        },
+    )
+    assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize("fmt", ["xml", "json"])
+@pytest.mark.parametrize("announced", [True, False])
+async def test_an_oversized_request_gets_a_spec_error_in_the_callers_language(
+    settings: Settings, footprint: TakeFootprint, fmt: str, announced: bool
+) -> None:
+    """Over the limit, whether its Content-Length says so up front or it is streamed (chunked):
+    the spec's error document in French, not a plain-text 413."""
+    small = settings.model_copy(update={"photo_max_bytes": 1000})  # limit: 1 MiB + 1000 bytes
+    body = urlencode({**GOOD, "description": "x" * (1024 * 1024 + 2000)}).encode()
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for start in range(0, len(body), 64 * 1024):
+            yield body[start : start + 64 * 1024]
+
+    before = await footprint()
+    async with serve(create_app(small)) as http:
+        response = await http.post(
+            f"/open311/v2/requests.{fmt}",
+            content=body if announced else chunks(),
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Accept-Language": "fr-BE",
+            },
+        )
+    description = assert_error(response, 413, "open311.request_too_large")
+    assert description.startswith("La demande est trop volumineuse")
+    assert response.headers["content-type"].startswith(
+        "text/xml" if fmt == "xml" else "application/json"
+    )
+    assert await footprint() == before
 
 
 def test_xml_drops_characters_xml_cannot_carry() -> None:

@@ -3,32 +3,20 @@ its event with its rows in one statement: `guichet_kit.bus.write_with_event`).""
 
 from __future__ import annotations
 
-import uuid
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cases.models import outbox
 from guichet_contracts.envelope import Envelope
-from guichet_contracts.ids import uuid7
 from guichet_contracts.payload import EventPayload
 from guichet_kit.bus import add_to_outbox
-from guichet_kit.logging.context import current_correlation_id
-
-
-def _correlation_id() -> uuid.UUID:
-    """The request's correlation id when it is a UUID (the middleware makes one), else new."""
-    current = current_correlation_id()
-    try:
-        return uuid.UUID(current) if current else uuid7()
-    except ValueError:
-        return uuid7()
+from guichet_kit.logging.context import event_correlation_id
 
 
 def envelope(tenant_id: str, payload: EventPayload, cause: Envelope | None = None) -> Envelope:
     """The envelope of `payload`: following `cause` when an event caused it."""
     if cause is not None:
         return Envelope.following(cause, payload)
-    return Envelope.build(payload, tenant_id=tenant_id, correlation_id=_correlation_id())
+    return Envelope.build(payload, tenant_id=tenant_id, correlation_id=event_correlation_id())
 
 
 async def publish(

@@ -16,12 +16,15 @@ from guichet_kit.bus.consumer import (
     last_delivery,
 )
 from guichet_kit.bus.deadletter import DL_HEADER_PREFIX, DeadLetter
+from guichet_kit.bus.handover import relay_hand_over
 from guichet_kit.bus.inbox import claim, inbox_table, prune_inbox
 from guichet_kit.bus.outbox import (
     MAX_EVENT_BYTES,
     EventTooLargeError,
+    HandOver,
     QueuedEvent,
     add_to_outbox,
+    commit_with_events,
     outbox_row,
     outbox_table,
     write_with_event,
@@ -58,6 +61,7 @@ __all__ = [
     "DeadLetter",
     "EventConsumer",
     "EventTooLargeError",
+    "HandOver",
     "Handler",
     "InvalidEventError",
     "NatsConnection",
@@ -69,6 +73,7 @@ __all__ = [
     "SubjectError",
     "add_to_outbox",
     "claim",
+    "commit_with_events",
     "deadletter_subject",
     "ensure_streams",
     "event_filter",
@@ -77,6 +82,7 @@ __all__ = [
     "outbox_row",
     "outbox_table",
     "prune_inbox",
+    "relay_hand_over",
     "write_with_event",
     "write_with_events",
 ]

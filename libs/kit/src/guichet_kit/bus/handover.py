@@ -3,22 +3,20 @@
 `add_to_outbox` / `write_with_event` list each queued event in their session's info; the
 BusComponent has every session of the app's factory hand them to the relay after its commit
 (a SQLAlchemy `after_commit` hook; a rollback forgets them). The relay publishes them from
-memory. Code that writes the outbox on a bare driver connection calls `hand_over(app, events)`
-itself once its statement has committed. ADR 0015.
+memory. `commit_with_events`, which writes on a bare driver connection, hands its events to
+the app's `relay_hand_over` itself once its statement has committed. ADR 0015.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from fastapi import FastAPI
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session, SessionTransaction
 
-from guichet_kit.bus.outbox import QUEUED_EVENTS, QueuedEvent
-
-HandOver = Callable[[Sequence[QueuedEvent]], None]
+from guichet_kit.bus.outbox import QUEUED_EVENTS, HandOver, QueuedEvent
 
 _HAND_OVER = "guichet.hand_over"
 
@@ -33,11 +31,15 @@ def hand_over_on_commit(sessions: async_sessionmaker[AsyncSession], hand_over: H
     sessions.configure(info={**sessions.kw.get("info", {}), _HAND_OVER: hand_over})
 
 
-def hand_over(app: FastAPI, events: Sequence[QueuedEvent]) -> None:
-    """After a commit that queued `events` outside a session (on a driver connection)."""
-    relay: HandOver | None = getattr(app.state, "hand_over", None)
-    if relay is not None:
-        relay(events)
+def relay_hand_over(app: FastAPI) -> HandOver:
+    """Where `commit_with_events` gives the events it committed: the app's relay (set by its
+    BusComponent), or nowhere in an app without one (the relay of another process polls)."""
+    relay: HandOver = getattr(app.state, "hand_over", _nowhere)
+    return relay
+
+
+def _nowhere(events: Sequence[QueuedEvent]) -> None:
+    return None
 
 
 def _after_commit(session: Session) -> None:

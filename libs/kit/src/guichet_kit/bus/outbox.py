@@ -7,10 +7,11 @@ Infrastructure table: no tenant RLS (the relay reads every tenant's rows).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from uuid import UUID
 
+import asyncpg
 from sqlalchemy import (
     Column,
     DateTime,
@@ -27,7 +28,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from guichet_contracts.envelope import Envelope
-from guichet_kit.db.driver import Row, insert_rows
+from guichet_kit.db.driver import Row, insert_rows, send_rows
 
 OUTBOX_TABLE = "outbox"
 # NATS refuses a message over its max_payload (1 MiB by default); room is kept for headers.
@@ -80,6 +81,9 @@ class QueuedEvent:
         return cls(envelope.id, envelope.subject, payload, dict(headers or {}))
 
 
+HandOver = Callable[[Sequence[QueuedEvent]], None]  # committed events, to the relay
+
+
 def outbox_row(table: Table, queued: QueuedEvent) -> Row:
     """The outbox row of `queued`, to write with other rows (`write_with_event`)."""
     values = {
@@ -109,7 +113,7 @@ async def write_with_event(
     headers: Mapping[str, str] | None = None,
 ) -> None:
     """Insert `rows` and queue `envelope` in the outbox `table`, in the caller's transaction
-    and in one statement through the driver (ADR 0014). Once committed, the event is handed
+    and in one statement through the driver (ADR 0020). Once committed, the event is handed
     to this process's relay (`guichet_kit.bus.handover`)."""
     await write_with_events(session, rows, table, [envelope], headers)
 
@@ -126,3 +130,27 @@ async def write_with_events(
     queued = [QueuedEvent.of(envelope, headers) for envelope in envelopes]
     await insert_rows(session, [*rows, *(outbox_row(table, event) for event in queued)])
     session.info.setdefault(QUEUED_EVENTS, []).extend(queued)
+
+
+async def commit_with_events(
+    connection: asyncpg.Connection,
+    hand_over: HandOver,
+    rows: Sequence[Row],
+    table: Table,
+    envelopes: Sequence[Envelope],
+    *,
+    tenant: str | None = None,
+    claim: Row | None = None,
+) -> bool:
+    """`write_with_events` as one statement that is its own transaction, on a connection
+    outside any (bound to `tenant`, gated by `claim`: `guichet_kit.db.driver.send_rows`).
+    Once it has committed, the events go to `hand_over` (the relay, ADR 0015). False, and
+    nothing written, when the claim was already taken."""
+    if connection.is_in_transaction():
+        raise RuntimeError("commit_with_events commits its statement: not inside a transaction")
+    queued = [QueuedEvent.of(envelope) for envelope in envelopes]
+    outbox = [outbox_row(table, event) for event in queued]
+    written = await send_rows(connection, [*rows, *outbox], tenant=tenant, claim=claim)
+    if written:
+        hand_over(queued)
+    return written

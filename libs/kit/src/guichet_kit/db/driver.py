@@ -4,20 +4,23 @@ SQLAlchemy spends ~0.2 ms of CPU building, caching and running a statement; asyn
 ~0.05 ms. Statements run for every report (the outbox insert, the report's own rows) go
 straight to the driver, inside the session's transaction. SQLAlchemy opens that transaction
 on the database lazily, with the session's first statement: if none has run yet, a trivial
-one is sent first, so a driver statement can never run outside the transaction.
+one is sent first, so a driver statement can never run outside the transaction. A statement
+that is its own transaction goes on a pooled connection outside any (`send_rows` with the
+tenant bound in the statement).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from operator import itemgetter
+from typing import Any, cast
 from uuid import UUID
 
 import asyncpg
@@ -28,6 +31,7 @@ from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.util import greenlet_spawn
 
+from guichet_contracts.tenancy import validate_tenant_id
 from guichet_kit.db.identifiers import checked_identifier
 
 _OPEN_TRANSACTION = text("SELECT 1")
@@ -67,7 +71,7 @@ async def driver_connection(session: AsyncSession) -> asyncpg.Connection:
 @asynccontextmanager
 async def pooled_driver_connection(engine: AsyncEngine) -> AsyncIterator[asyncpg.Connection]:
     """A pooled asyncpg connection outside any transaction: each statement is its own
-    transaction. For a hot path that reads in one statement and writes in one (ADR 0014).
+    transaction. For a hot path that reads in one statement and writes in one (ADR 0020).
     Taken from the pool without an SQLAlchemy Connection around it (a third of the cost), so
     SQLAlchemy's disconnect handling does not apply: a connection found closed (PostgreSQL
     restarted) is discarded at checkout, and one closed or left inside a transaction (a
@@ -150,22 +154,53 @@ async def insert_row(
 
 
 async def insert_rows(session: AsyncSession, rows: Sequence[Row]) -> None:
-    """INSERT `rows` in one statement through the driver. Rows of one shape (table, value
-    names, expressions, suffix) go in one INSERT over arrays, one per value name, so the
-    statement is the same whatever the number of rows (one prepared statement, one plan);
-    each shape but the last is a data-modifying CTE, in the order the shapes first appear."""
+    """INSERT `rows` in one statement through the driver, in the session's transaction (see
+    `send_rows`)."""
+    await send_rows(await driver_connection(session), rows)
+
+
+async def send_rows(
+    connection: asyncpg.Connection,
+    rows: Sequence[Row],
+    *,
+    tenant: str | None = None,
+    claim: Row | None = None,
+) -> bool:
+    """INSERT `rows` in one statement. Rows of one shape (table, value names, expressions,
+    suffix) go in one INSERT over arrays, one per value name, so the statement is the same
+    whatever the number of rows (one prepared statement, one plan); each shape is a
+    data-modifying CTE, in the order the shapes first appear.
+
+    For a statement that is its own transaction (a connection outside any, ADR 0020):
+    `tenant` is bound first (``set_config``, local to the statement's transaction) and every
+    row is written through that binding, so row-level security checks each one under it;
+    `claim` is one row inserted before the others unless a row with its key exists (an
+    idempotency key), and then nothing at all is written. True when the rows were written,
+    False when the claim was already taken."""
     groups: dict[_Shape, list[Row]] = {}
     for row in rows:
         groups.setdefault(_shape(row), []).append(row)
     shapes = tuple(groups)
-    statement = _statement(tuple(_typed(shape, groups[shape]) for shape in shapes))
-    arguments = [
-        _column(shape[0], name, [row.values[name] for row in groups[shape]])
-        for shape in shapes
-        for name in shape[1]
-    ]
-    connection = await driver_connection(session)
-    await connection.execute(statement, *arguments)
+    gate = _gate(tenant, claim)
+    statement = _statement(tuple(_typed(shape, groups[shape]) for shape in shapes), gate)
+    arguments = [argument for shape in shapes for argument in _arguments(shape, groups[shape])]
+    if gate is None:
+        await connection.execute(statement, *arguments)
+        return True
+    leading: list[Any] = [] if tenant is None else [validate_tenant_id(tenant)]
+    if claim is not None:
+        leading += _arguments(_shape(claim), [claim])
+    written: bool = await connection.fetchval(statement, *leading, *arguments)
+    return written
+
+
+def _arguments(shape: _Shape, rows: Sequence[Row]) -> list[Any]:
+    """One parameter per value name: the array of the rows' values."""
+    table, names = shape[0], shape[1]
+    arrays: list[Any] = list(zip(*(_values_of(names)(row.values) for row in rows), strict=True))
+    for index, encoding in _encoded_names(table, names):
+        arrays[index] = [_encoded(encoding, value) for value in arrays[index]]
+    return arrays
 
 
 _Shape = tuple[Table, tuple[str, ...], tuple[tuple[str, str], ...], str]
@@ -180,26 +215,65 @@ def _shape(row: Row) -> _Shape:
 
 def _typed(shape: _Shape, rows: Sequence[Row]) -> _TypedShape:
     table, names, expressions, suffix = shape
-    types = tuple((name, _sql_type(table, name, rows)) for name in names)
-    return table, types, expressions, suffix
+    types, complete = _column_types(table, names)
+    if not complete:
+        types = tuple((name, known or _value_type(name, rows)) for name, known in types)
+    return table, cast(tuple[tuple[str, str], ...], types), expressions, suffix
+
+
+# Whether the tenant is bound, and the claim's shape: what a gated statement starts with.
+_Gate = tuple[bool, _TypedShape | None]
+
+
+def _gate(tenant: str | None, claim: Row | None) -> _Gate | None:
+    if tenant is None and claim is None:
+        return None
+    if claim is not None and claim.suffix:
+        raise ValueError("a claim takes no suffix: it is inserted unless its key exists")
+    return tenant is not None, None if claim is None else _typed(_shape(claim), [claim])
 
 
 @cache
-def _statement(shapes: tuple[_TypedShape, ...]) -> str:
-    """The SQL, its $n placeholders (one array per value name) in the order of the shapes."""
-    inserts: list[str] = []
+def _statement(shapes: tuple[_TypedShape, ...], gate: _Gate | None) -> str:
+    """The SQL, its $n placeholders in order: the tenant, the claim's values, then one array
+    per value name in the order of the shapes. Ungated, the last shape is the statement's
+    own INSERT; gated, every INSERT reads its rows through the gate (`bound`, then
+    `claimed`) and the statement answers whether the gate let them through."""
+    ctes: list[str] = []
     used = 0
+    source = None
+    if gate is not None:
+        bound, claim = gate
+        if bound:
+            ctes.append(f"bound AS (SELECT set_config('{_tenant_setting()}', $1::text, true))")
+            used, source = 1, "bound"
+        if claim is not None:
+            insert = _insert(claim, used, source)
+            ctes.append(f"claimed AS ({insert} ON CONFLICT DO NOTHING RETURNING 1)")
+            used, source = used + len(claim[1]), "claimed"
+    inserts: list[str] = []
     for shape in shapes:
-        inserts.append(_insert(shape, used))
+        inserts.append(_insert(shape, used, source))
         used += len(shape[1])
+    if source is not None:
+        ctes += [f"w{index} AS ({insert})" for index, insert in enumerate(inserts)]
+        return f"WITH {', '.join(ctes)} SELECT EXISTS (SELECT FROM {source})"  # noqa: S608
     last = inserts.pop()
     if not inserts:
         return last
-    ctes = ", ".join(f"w{index} AS ({insert})" for index, insert in enumerate(inserts))
-    return f"WITH {ctes} {last}"
+    ctes = [f"w{index} AS ({insert})" for index, insert in enumerate(inserts)]
+    return f"WITH {', '.join(ctes)} {last}"
 
 
-def _insert(shape: _TypedShape, used: int) -> str:
+def _tenant_setting() -> str:
+    from guichet_kit.db.tenancy import TENANT_SETTING  # tenancy imports this module
+
+    return TENANT_SETTING
+
+
+def _insert(shape: _TypedShape, used: int, source: str | None = None) -> str:
+    """One INSERT over arrays; with a `source`, its rows are read through it (one row, or
+    none: then nothing is inserted)."""
     table, types, expressions, suffix = shape
     names = [name for name, _ in types]
     arrays = ", ".join(
@@ -207,6 +281,7 @@ def _insert(shape: _TypedShape, used: int) -> str:
         for i, (name, sql_type) in enumerate(types, start=1)
     )
     aliases = ", ".join(_quoted(name) for name in names)
+    rows = f"unnest({arrays}) AS v({aliases})"
     columns = [name for name in names if name in _written_columns(table)]
     values = [_value(table, name, sql_type) for name, sql_type in types if name in columns]
     for column, expression in expressions:
@@ -216,7 +291,7 @@ def _insert(shape: _TypedShape, used: int) -> str:
     names_sql = ", ".join(_quoted(column) for column in columns)
     insert = (
         f"INSERT INTO {target} ({names_sql}) "  # noqa: S608 (names checked, values bound)
-        f"SELECT {', '.join(values)} FROM unnest({arrays}) AS v({aliases})"
+        f"SELECT {', '.join(values)} FROM {source + ', ' if source else ''}{rows}"
     )
     return f"{insert} {suffix}" if suffix else insert
 
@@ -241,21 +316,53 @@ def _value(table: Table, name: str, sql_type: str) -> str:
     return value
 
 
-def _column(table: Table, name: str, values: list[Any]) -> list[Any]:
+_JSON, _ARRAY = "json", "array"
+
+
+@cache
+def _values_of(names: tuple[str, ...]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+    """A row's values in the order of `names` (looked up at C speed: this runs for every row
+    written on the hot path)."""
+    if len(names) == 1:
+        name = names[0]
+        return lambda values: (values[name],)
+    return itemgetter(*names)
+
+
+@cache
+def _encoded_names(table: Table, names: tuple[str, ...]) -> tuple[tuple[int, str], ...]:
+    """The positions of the names that travel as JSON text (JSON and array columns)."""
+    json_columns, array_columns = _json_columns(table), _array_columns(table)
+    return tuple(
+        (index, _JSON if name in json_columns else _ARRAY)
+        for index, name in enumerate(names)
+        if name in json_columns or name in array_columns
+    )
+
+
+def _encoded(encoding: str, value: Any) -> Any:
     """A JSON column's None is JSON null (as SQLAlchemy writes it); an array column's is NULL."""
-    if name in _json_columns(table):
-        return [json.dumps(value, default=str) for value in values]
-    if name in _array_columns(table):
-        return [None if value is None else json.dumps(value, default=str) for value in values]
-    return values
+    if encoding is _ARRAY and value is None:
+        return value
+    return json.dumps(value, default=str)
 
 
-def _sql_type(table: Table, name: str, rows: Sequence[Row]) -> str:
-    """The column's type; for a value that only feeds an expression, the type of its Python
-    values (ints among floats are floats: never an int array that would truncate a float)."""
-    column = table.c.get(name)
-    if column is not None:
-        return _column_type(column)
+@cache
+def _column_types(
+    table: Table, names: tuple[str, ...]
+) -> tuple[tuple[tuple[str, str | None], ...], bool]:
+    """Each name with its column's type, None for a value that only feeds an expression;
+    and whether every name is a column."""
+    types = tuple(
+        (name, None if (column := table.c.get(name)) is None else _column_type(column))
+        for name in names
+    )
+    return types, all(known is not None for _, known in types)
+
+
+def _value_type(name: str, rows: Sequence[Row]) -> str:
+    """The SQL type of a value that only feeds an expression, from its Python values (ints
+    among floats are floats: never an int array that would truncate a float)."""
     found = {
         _python_sql_type(name, row.values[name]) for row in rows if row.values[name] is not None
     }
@@ -314,5 +421,4 @@ def _written_columns(table: Table) -> frozenset[str]:
 
 @cache
 def _json_columns(table: Table) -> frozenset[str]:
-    """Looked up once per table: this runs for every value of every row written."""
     return frozenset(column.name for column in table.c if isinstance(column.type, JSON))

@@ -3,6 +3,7 @@
 from guichet_kit.logging.context import (
     correlation_id_var,
     current_correlation_id,
+    event_correlation_id,
     is_valid_correlation_id,
     new_correlation_id,
     tenant_id_var,
@@ -19,6 +20,7 @@ __all__ = [
     "configure_logging",
     "correlation_id_var",
     "current_correlation_id",
+    "event_correlation_id",
     "is_valid_correlation_id",
     "new_correlation_id",
     "tenant_id_var",

@@ -10,6 +10,8 @@ import re
 import uuid
 from contextvars import ContextVar
 
+from guichet_contracts.ids import uuid7
+
 correlation_id_var: ContextVar[str | None] = ContextVar("guichet_correlation_id", default=None)
 tenant_id_var: ContextVar[str | None] = ContextVar("guichet_tenant_id", default=None)
 
@@ -29,3 +31,13 @@ def is_valid_correlation_id(value: str) -> bool:
 
 def current_correlation_id() -> str | None:
     return correlation_id_var.get()
+
+
+def event_correlation_id() -> uuid.UUID:
+    """The correlation id for an event caused by the current request: the request's when it
+    is a UUID (the middleware makes one when the client sent none), else a new UUIDv7."""
+    current = correlation_id_var.get()
+    try:
+        return uuid.UUID(current) if current else uuid7()
+    except ValueError:
+        return uuid7()

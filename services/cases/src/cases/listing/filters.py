@@ -11,7 +11,7 @@ from typing import Any
 
 from cases.errors import InvalidArea, InvalidDate
 from guichet_contracts.values import CaseStatus, Priority
-from guichet_kit.json_input import JsonMalformed, JsonTooDeep, load_json
+from guichet_kit.json_input import JsonTooDeep, MalformedJson, load_json
 
 MAX_POLYGON_POSITIONS = 2000
 POLYGON_DEPTH = 5  # a MultiPolygon: the geometry, its polygons, rings, positions, numbers
@@ -78,7 +78,7 @@ def parse_polygon(raw: str) -> str:
     """A GeoJSON Polygon or MultiPolygon geometry (WGS84), checked, re-serialised."""
     try:
         geometry = load_json(raw, max_depth=POLYGON_DEPTH)
-    except JsonMalformed:
+    except MalformedJson:
         raise InvalidArea(reason="polygon is not JSON") from None
     except JsonTooDeep:
         raise InvalidArea(reason=f"polygon nests more than {POLYGON_DEPTH} levels") from None

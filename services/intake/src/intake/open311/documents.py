@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from intake.open311.catalogue import label
-from intake.open311.lookup import RequestRow
+from intake.open311.repository import RequestRow
 from intake.open311.status import open311_status
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"

@@ -3,6 +3,7 @@ GET requests, tokens. `.xml` or `.json` on every resource; every error in the sp
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -10,15 +11,18 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.datastructures import FormData
+from starlette.types import Message
 
+from guichet_kit.logging import event_correlation_id
 from intake.directory.repository import categories
-from intake.open311 import lookup
+from intake.open311 import repository
 from intake.open311.catalogue import definition, service
 from intake.open311.documents import discovery, service_request, token_entry
 from intake.open311.errors import (
     FormExpected,
     Open311Route,
     RequestNotFound,
+    RequestTooLarge,
     ServiceNotFound,
     TokenNotFound,
     UnknownResource,
@@ -29,11 +33,7 @@ from intake.open311.notices import service_notice
 from intake.open311.query import MAX_REQUESTS, comma_list, request_filter, request_numbers
 from intake.open311.render import Format, parse_format, render
 from intake.open311.submit import draft, find_service, media, point, required_field, text_field
-from intake.reports.endpoints import (
-    check_idempotency_key,
-    intake_context,
-    request_correlation_id,
-)
+from intake.reports.channels import check_idempotency_key, intake_context, replay_headers
 from intake.reports.service import Submission, submit_report
 from intake.settings import Settings
 
@@ -153,7 +153,8 @@ def build_open311_router(settings: Settings) -> APIRouter:
         summary="Submit a service request (form; multipart with one `media` image)",
         status_code=201,
         openapi_extra=_POST_BODY,
-        max_body_size=settings.photo_max_bytes + _FORM_OVERHEAD,
+        # FastAPI's limit answers in plain text: `_read_form` enforces the real one.
+        max_body_size=sys.maxsize,
         responses=_RESPONSES,
     )
     async def post_request(
@@ -163,14 +164,14 @@ def build_open311_router(settings: Settings) -> APIRouter:
             str | None,
             Header(
                 alias="Idempotency-Key",
-                description="optional (not in the spec): a retry with the same key and form "
-                "gets the first response",
+                description="optional (not in the spec), a random UUID (v4 or v7): a retry "
+                "with the same key and form gets the first response",
             ),
         ] = None,
     ) -> Response:
         fmt = _format(format)
-        check_idempotency_key(idempotency_key)
-        form = await _read_form(request)
+        check_idempotency_key(idempotency_key, None)
+        form = await _read_form(request, settings.photo_max_bytes + _FORM_OVERHEAD)
         async with _sessions(request)() as session, session.begin():
             town = await enter_jurisdiction(session, text_field(form, "jurisdiction_id"))
             lang = content_language(request, town)
@@ -179,7 +180,7 @@ def build_open311_router(settings: Settings) -> APIRouter:
         report = draft(form, category, point(form), lang)
         submission = Submission(
             draft=report,
-            correlation_id=request_correlation_id(),
+            correlation_id=event_correlation_id(),
             fallback_language=lang,
             photos=await media(form, settings.photo_max_bytes),
             received_via=town.nis,
@@ -192,9 +193,12 @@ def build_open311_router(settings: Settings) -> APIRouter:
             "service_notice": service_notice(receipt, town, lang),
             "account_id": text_field(form, "account_id"),
         }
-        headers = {"Idempotent-Replayed": "true"} if receipt.replayed else {}
         return render(
-            fmt, "service_requests", [body], status_code=receipt.status_code, headers=headers
+            fmt,
+            "service_requests",
+            [body],
+            status_code=receipt.status_code,
+            headers=replay_headers(receipt),
         )
 
     @router.get(
@@ -221,9 +225,9 @@ def build_open311_router(settings: Settings) -> APIRouter:
             town = await enter_jurisdiction(session, jurisdiction_id)
             lang = content_language(request, town)
             if wanted is None:
-                rows = await lookup.by_numbers(session, town.nis, request_numbers(ids))
+                rows = await repository.by_numbers(session, town.nis, request_numbers(ids))
             else:
-                rows = await lookup.matching(session, town.nis, wanted, MAX_REQUESTS)
+                rows = await repository.matching(session, town.nis, wanted, MAX_REQUESTS)
         return render(fmt, "service_requests", [service_request(row, lang) for row in rows])
 
     @router.get(
@@ -242,7 +246,7 @@ def build_open311_router(settings: Settings) -> APIRouter:
         async with _sessions(request)() as session, session.begin():
             town = await enter_jurisdiction(session, jurisdiction_id)
             lang = content_language(request, town)
-            rows = await lookup.by_numbers(session, town.nis, numbers) if numbers else []
+            rows = await repository.by_numbers(session, town.nis, numbers) if numbers else []
         if not rows:
             raise RequestNotFound(service_request_id=service_request_id[:32])
         return render(fmt, "service_requests", [service_request(rows[0], lang)])
@@ -260,7 +264,7 @@ def build_open311_router(settings: Settings) -> APIRouter:
         async with _sessions(request)() as session, session.begin():
             town = await enter_jurisdiction(session, jurisdiction_id)
             content_language(request, town)
-            row = await lookup.by_report_id(session, town.nis, report_id) if report_id else None
+            row = await repository.by_report_id(session, town.nis, report_id) if report_id else None
         if row is None:
             raise TokenNotFound()
         return render(fmt, "service_requests", [token_entry(row)])
@@ -276,11 +280,27 @@ def build_open311_router(settings: Settings) -> APIRouter:
     return router
 
 
-async def _read_form(request: Request) -> FormData:
+async def _read_form(request: Request, limit: int) -> FormData:
+    """The form, at most `limit` bytes (announced or streamed), else a 413 in the spec's
+    format."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type not in FORM_TYPES:
         raise FormExpected()
-    return await request.form(max_files=1, max_fields=200)
+    too_large = RequestTooLarge(limit_mib=limit // (1024 * 1024))
+    announced = request.headers.get("content-length", "")
+    if announced.isdigit() and int(announced) > limit:
+        raise too_large
+    received = 0
+
+    async def receive() -> Message:
+        nonlocal received
+        message = await request.receive()
+        received += len(message.get("body", b""))
+        if received > limit:
+            raise too_large
+        return message
+
+    return await Request(request.scope, receive).form(max_files=1, max_fields=200)
 
 
 def _uuid(raw: str) -> UUID | None:

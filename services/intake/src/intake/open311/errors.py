@@ -26,6 +26,7 @@ from guichet_kit.errors import (
     DependencyUnavailable,
     GuichetError,
     NotFound,
+    PayloadTooLarge,
     UnsupportedMediaType,
     log_outage,
     outage_error,
@@ -86,6 +87,10 @@ class FormExpected(UnsupportedMediaType):
 
 class InvalidRequest(BadRequest):
     code = N_("open311.invalid_request")
+
+
+class RequestTooLarge(PayloadTooLarge):
+    code = N_("open311.request_too_large")
 
 
 def requested_format(request: Request) -> Format:

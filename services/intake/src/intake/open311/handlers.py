@@ -1,10 +1,11 @@
 """CASES stream → intake's case projection, the status Open311 shows for a report.
 
 Consumed (durable `intake-cases`): case.created, case.status_changed, case.assigned,
-case.commented (public ones: the text is the status notes) and case.merged. An event about a
-case not projected yet (its case.created is still to come, e.g. redelivered later) fails and
-is retried with backoff, then dead-lettered. A fetched batch is handled set-based: each run of
-case.created in one statement, the other events one by one, all in stream order.
+case.commented (public ones by staff: the text is the status notes) and case.merged. An
+event about a case not projected yet (its case.created is still to come, e.g. redelivered
+later) fails and is retried with backoff, then dead-lettered. A fetched batch is handled
+set-based: each run of case.created in one statement, the other events one by one, all in
+stream order.
 """
 
 from __future__ import annotations
@@ -27,21 +28,23 @@ from guichet_contracts.events.case import (
     CaseStatusChanged,
 )
 from guichet_contracts.payload import EventPayload
+from guichet_contracts.values import Actor, ActorKind
 from guichet_kit.bus import CASES_STREAM, ConsumerSpec, Handler, event_filter
-from intake.open311 import projection
+from intake.open311 import repository
 
 logger = logging.getLogger(__name__)
 
 DURABLE = "intake-cases"
+_TOWN_VOICES = frozenset({ActorKind.STAFF, ActorKind.SYSTEM})
 
 
 class CaseNotProjectedError(LookupError):
     """An event about a case whose case.created has not been applied yet."""
 
 
-def _new_case(envelope: Envelope) -> projection.NewCase:
+def _new_case(envelope: Envelope) -> repository.NewCase:
     event = envelope.payload(CaseCreated)
-    return projection.NewCase(
+    return repository.NewCase(
         tenant_id=envelope.tenant_id,
         case_id=event.case_id,
         case_number=event.case_number,
@@ -54,10 +57,16 @@ def _new_case(envelope: Envelope) -> projection.NewCase:
     )
 
 
+def _published(author: Actor, text: str | None) -> bool:
+    """Only the town's own public messages are Open311 status notes: its staff's (or its
+    system's), never a reporter's comment, public as it is on the case."""
+    return bool(text) and author.kind in _TOWN_VOICES
+
+
 async def on_status_changed(session: AsyncSession, envelope: Envelope) -> None:
     event = envelope.payload(CaseStatusChanged)
     values: dict[str, Any] = {"status": event.to_status.value}
-    if event.public_message:
+    if _published(event.actor, event.public_message):
         values["status_notes"] = event.public_message
     await _update(session, event.case_id, event.changed_at, values)
 
@@ -69,7 +78,7 @@ async def on_assigned(session: AsyncSession, envelope: Envelope) -> None:
 
 async def on_commented(session: AsyncSession, envelope: Envelope) -> None:
     event = envelope.payload(CaseCommented)
-    if event.visibility != "public" or not event.text:
+    if event.visibility != "public" or not _published(event.author, event.text):
         return
     await _update(session, event.case_id, event.commented_at, {"status_notes": event.text})
 
@@ -77,23 +86,23 @@ async def on_commented(session: AsyncSession, envelope: Envelope) -> None:
 async def on_merged(session: AsyncSession, envelope: Envelope) -> None:
     event = envelope.payload(CaseMerged)
     if event.report_id is not None:  # a report joined the case: one statement links it
-        projected = await projection.link_report(
+        projected = await repository.link_report(
             session, envelope.tenant_id, event.report_id, event.case_id
         )
     else:
-        projected = await projection.case_exists(session, event.case_id)
+        projected = await repository.case_exists(session, event.case_id)
     if not projected:
         raise CaseNotProjectedError(f"case {event.case_id} is not projected yet")
     if event.merged_case_id is not None:
-        await projection.move_reports(session, event.merged_case_id, event.case_id)
+        await repository.move_reports(session, event.merged_case_id, event.case_id)
 
 
 async def _update(
     session: AsyncSession, case_id: UUID, at: datetime, values: dict[str, Any]
 ) -> None:
-    if await projection.update_case(session, case_id, at, values):
+    if await repository.update_case(session, case_id, at, values):
         return
-    if not await projection.case_exists(session, case_id):
+    if not await repository.case_exists(session, case_id):
         raise CaseNotProjectedError(f"case {case_id} is not projected yet")
     logger.info("stale change of case %s at %s ignored", case_id, at.isoformat())
 
@@ -116,7 +125,7 @@ async def on_case_events(session: AsyncSession, envelopes: Sequence[Envelope]) -
     follows its creation)."""
     for created, run in itertools.groupby(envelopes, _is_created):
         if created:
-            await projection.add_cases(session, [_new_case(envelope) for envelope in run])
+            await repository.add_cases(session, [_new_case(envelope) for envelope in run])
         else:
             for envelope in run:
                 await _on_other_event(session, envelope)

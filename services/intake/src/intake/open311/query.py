@@ -11,12 +11,16 @@ from datetime import UTC, datetime, timedelta
 
 from guichet_contracts.tracking import normalize_tracking_number
 from intake.open311.errors import InvalidParameter
-from intake.open311.lookup import RequestFilter
+from intake.open311.repository import RequestFilter
 from intake.open311.status import OPEN311_STATUSES
 
 DEFAULT_SPAN = timedelta(days=90)
 MAX_REQUESTS = 1000
 _MAX_LIST = 1000
+_OUT_OF_RANGE = "a date between the years 1 and 9999 (in UTC) is expected"
+_SPAN_OUT_OF_RANGE = (
+    "the default span of 90 days from it leaves the years 1 to 9999: give both dates"
+)
 
 
 def comma_list(raw: str | None) -> list[str]:
@@ -34,7 +38,10 @@ def parse_datetime(name: str, raw: str | None) -> datetime | None:
         ) from None
     if value.tzinfo is None:
         raise InvalidParameter(parameter=name, reason="a timezone (Z or +HH:MM) is required")
-    return value
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:  # e.g. 0001-01-01T00:00:00+14:00 is before year 1 in UTC
+        raise InvalidParameter(parameter=name, reason=_OUT_OF_RANGE) from None
 
 
 def request_filter(
@@ -47,9 +54,9 @@ def request_filter(
     start = parse_datetime("start_date", start_date)
     end = parse_datetime("end_date", end_date)
     if end is None:
-        end = start + DEFAULT_SPAN if start is not None else (now or datetime.now(UTC))
+        end = _shifted("start_date", start, DEFAULT_SPAN) if start else (now or datetime.now(UTC))
     if start is None:
-        start = end - DEFAULT_SPAN
+        start = _shifted("end_date", end, -DEFAULT_SPAN)
     if start > end:
         raise InvalidParameter(parameter="start_date", reason="after end_date")
     statuses = [s.lower() for s in comma_list(status)]
@@ -59,6 +66,14 @@ def request_filter(
     return RequestFilter(
         start=start, end=end, service_codes=comma_list(service_code), statuses=statuses
     )
+
+
+def _shifted(name: str, value: datetime, span: timedelta) -> datetime:
+    """The other end of the default span; a date too close to year 1 or 9999 has none."""
+    try:
+        return value + span
+    except OverflowError:
+        raise InvalidParameter(parameter=name, reason=_SPAN_OUT_OF_RANGE) from None
 
 
 def request_numbers(raw: Sequence[str]) -> list[str]:

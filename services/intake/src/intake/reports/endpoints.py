@@ -2,36 +2,29 @@
 
 from __future__ import annotations
 
-import uuid
-from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse
 
-from guichet_contracts.ids import uuid7
 from guichet_contracts.values import LANGUAGES, Channel, Language
 from guichet_kit.auth import BEARER_SECURITY, OptionalPrincipalDep, Principal, request_principal
-from guichet_kit.bus.handover import hand_over
 from guichet_kit.i18n import request_language
-from guichet_kit.image_pool_component import get_image_pool
-from guichet_kit.logging.context import current_correlation_id
-from guichet_kit.storage import get_storage
-from intake.reports.errors import ChannelReserved, InvalidIdempotencyKey
+from guichet_kit.logging import event_correlation_id
+from intake.reports.channels import check_idempotency_key, intake_context, replay_headers
+from intake.reports.errors import ChannelReserved
 from intake.reports.follow import follow_report
 from intake.reports.openapi import submission_request_body
 from intake.reports.parsing import read_submission
-from intake.reports.photos import PhotoLimits, PhotoProcessor
+from intake.reports.photos import PhotoLimits
 from intake.reports.schemas import ReportSummary, SubmissionReceipt
-from intake.reports.service import IntakeContext, Submission, submit_report
+from intake.reports.service import Submission, submit_report
 from intake.settings import Settings
 
-IDEMPOTENCY_KEY_CHARS = frozenset(
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:-"
-)
 _FORM_OVERHEAD = 1024 * 1024
 _IDEMPOTENCY_KEY_DOC = (
-    "8-255 chars [A-Za-z0-9._:-]; a retry with the same key and body returns the first response"
+    "8-255 chars [A-Za-z0-9._:-], a random UUID (v4 or v7) without a bearer token; a retry "
+    "with the same key and body returns the first response"
 )
 IDEMPOTENCY_KEY_PARAMETER: dict[str, Any] = {
     "name": "Idempotency-Key",
@@ -96,7 +89,7 @@ def build_router(settings: Settings) -> APIRouter:
         # route FastAPI's dependency solving cost ~13 % of the request (documented above).
         principal = await request_principal(request)
         idempotency_key = request.headers.get("Idempotency-Key")
-        check_idempotency_key(idempotency_key)
+        check_idempotency_key(idempotency_key, principal)
         draft, photos = await read_submission(request, limits)
         if draft.language is not None:
             request.state.language = draft.language  # problems answer in the report's language
@@ -104,16 +97,17 @@ def build_router(settings: Settings) -> APIRouter:
             raise ChannelReserved(channel=draft.channel.value)
         submission = Submission(
             draft=draft,
-            correlation_id=request_correlation_id(),
+            correlation_id=event_correlation_id(),
             fallback_language=_language(request, principal),
             photos=photos,
             principal=principal,
             idempotency_key=idempotency_key,
         )
         receipt = await submit_report(intake_context(request, settings), submission)
-        headers = {"Location": f"/v1/reports/{receipt.body.tracking_number}"}
-        if receipt.replayed:
-            headers["Idempotent-Replayed"] = "true"
+        headers = {
+            "Location": f"/v1/reports/{receipt.body.tracking_number}",
+            **replay_headers(receipt),
+        }
         return JSONResponse(
             receipt.body.model_dump(mode="json"), status_code=receipt.status_code, headers=headers
         )
@@ -149,31 +143,7 @@ def build_router(settings: Settings) -> APIRouter:
     return router
 
 
-def check_idempotency_key(key: str | None) -> None:
-    if key is not None and not (8 <= len(key) <= 255 and set(key) <= IDEMPOTENCY_KEY_CHARS):
-        raise InvalidIdempotencyKey()
-
-
-def request_correlation_id() -> uuid.UUID:
-    current = current_correlation_id()
-    try:
-        return uuid.UUID(current) if current else uuid7()
-    except ValueError:
-        return uuid7()
-
-
 def _language(request: Request, principal: Principal | None) -> Language:
     locale = (principal.locale or "")[:2].lower() if principal else ""
     chosen = locale if locale in LANGUAGES else request_language(request)
     return chosen  # type: ignore[return-value]
-
-
-def intake_context(request: Request, settings: Settings) -> IntakeContext:
-    return IntakeContext(
-        engine=request.app.state.engine,
-        hand_over=partial(hand_over, request.app),
-        storage=get_storage(request),
-        photos=PhotoProcessor(get_image_pool(request)),
-        token_key=settings.tracking_token_key.get_secret_value().encode("utf-8"),
-        categories=request.app.state.category_cache,
-    )

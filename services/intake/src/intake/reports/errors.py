@@ -52,6 +52,10 @@ class InvalidIdempotencyKey(BadRequest):
     code = N_("report.invalid_idempotency_key")
 
 
+class AnonymousIdempotencyKey(BadRequest):
+    code = N_("report.anonymous_idempotency_key")
+
+
 class IdempotencyKeyReused(Unprocessable):
     code = N_("report.idempotency_key_reused")
 

@@ -1,10 +1,10 @@
 """Reading a submission from an HTTP request: JSON, or multipart with a `report` JSON part and
-`photos` file parts. Input errors become the kit's problem responses (400 malformed JSON,
-422 validation with field paths) or intake's own (415, 413, too many photos)."""
+`photos` file parts. Input errors become the kit's problem responses (400 malformed or too
+deeply nested JSON, 422 validation with field paths) or intake's own (415, 413, too many
+photos)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
 from guichet_kit.images import ImageTypeNotAllowed
+from guichet_kit.json_input import load_json
 from intake.reports.errors import MissingReportPart, UnsupportedContentType
 from intake.reports.photos import PhotoLimits, check_count, check_upload
 from intake.reports.schemas import ReportDraft
@@ -56,13 +57,7 @@ async def _read_multipart(request: Request, limits: PhotoLimits) -> tuple[Report
 
 
 def parse_draft(raw: bytes, loc: Sequence[str]) -> ReportDraft:
-    try:
-        data: Any = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        position = exc.pos if isinstance(exc, json.JSONDecodeError) else exc.start
-        raise RequestValidationError(
-            [{"type": "json_invalid", "loc": ("body", position), "msg": str(exc), "input": {}}]
-        ) from exc
+    data: Any = load_json(raw)
     try:
         return ReportDraft.model_validate(data)
     except ValidationError as exc:

@@ -67,6 +67,8 @@ class PhotoProcessor:
     async def process(self, uploads: Sequence[bytes]) -> list[ProcessedPhoto]:
         """Check every upload cheaply first (fail fast, nothing decoded), then decode them
         in the pool. Raises the first photo's error, in upload order."""
+        if not uploads:
+            return []
         check_count(len(uploads), self.limits)
         for index, data in enumerate(uploads, start=1):
             check_upload(index, data, self.limits)

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
 import asyncpg
-from pydantic_core import to_json
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from guichet_kit.bus import QueuedEvent
-from guichet_kit.db.tenancy import TENANT_SETTING
+from guichet_contracts.envelope import Envelope
+from guichet_kit.bus import HandOver, commit_with_events
+from guichet_kit.db.driver import Row, table_of
 from intake.directory.repository import MunicipalityRef
-from intake.models import Photo, Report, ReportLocator
+from intake.models import IdempotencyRecord, Photo, Report, ReportLocator, outbox
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class StoredResponse:
     response: dict[str, Any]
 
 
-# The hot path of every report: straight to the driver, one statement each (ADR 0014).
+# The hot path of every report: straight to the driver, one statement each (ADR 0020).
 _FIND_IDEMPOTENCY = (
     "SELECT request_hash, tenant_id, report_id, status_code, response::text AS response "
     "FROM intake.idempotency_record WHERE scope = $1 AND key = $2"
@@ -47,66 +47,6 @@ LEFT JOIN LATERAL (
 ) AS town ON true
 LEFT JOIN intake.idempotency_record AS earlier ON earlier.scope = $3 AND earlier.key = $4
 """
-# Every write of an accepted report, in one statement (its own transaction when sent outside
-# one: all or nothing, ADR 0014). `bound` binds the town (RLS checks every row written after
-# it: each INSERT reads its rows from `placed`, which reads `bound`); `claimed` takes the
-# idempotency key, and when another request holds it, `placed` is empty and nothing is written.
-# A plain statement, not a PL/pgSQL function: a function's interpreter, its SPI statements and
-# its JSON arguments cost ~0.17 ms a report (pg_stat_statements, ADR 0018).
-_PLACE = f"""
-WITH bound AS (SELECT set_config('{TENANT_SETTING}', $1::text, true) AS tenant),
-claimed AS (
-    INSERT INTO intake.idempotency_record
-        (scope, key, request_hash, tenant_id, report_id, status_code, response)
-    SELECT $2::text, $3::text, $4::bytea, bound.tenant, $7::uuid, $5::smallint, $6::text::jsonb
-    FROM bound WHERE $3::text IS NOT NULL
-    ON CONFLICT (scope, key) DO NOTHING
-    RETURNING tenant_id),
-placed AS (
-    SELECT bound.tenant FROM bound WHERE $3::text IS NULL
-    UNION ALL
-    SELECT claimed.tenant_id FROM claimed),
-located AS (
-    INSERT INTO intake.report_locator (tracking_number, tenant_id, report_id, token_hash)
-    SELECT $8::text, placed.tenant, $7::uuid, $27::bytea FROM placed),
-reported AS (
-    INSERT INTO intake.report (
-        id, tenant_id, tracking_number, submitted_at, channel, received_via, category_code,
-        subcategory_code, description, location, address, language, reporter_kind,
-        account_subject, is_staff, contact_name, contact_email, contact_phone, answers,
-        correlation_id)
-    SELECT $7::uuid, placed.tenant, $8::text, $9::timestamptz, $10::text, $11::text, $12::text,
-           $13::text, $14::text, ST_SetSRID(ST_MakePoint($15::float8, $16::float8), 4326),
-           $17::text, $18::text, $19::text, $20::text, $21::boolean, $22::text, $23::text,
-           $24::text, $25::text::jsonb, $26::uuid
-    FROM placed),
-photographed AS (
-    INSERT INTO intake.photo (
-        id, tenant_id, report_id, position, object_key, thumbnail_key, content_type,
-        original_type, width, height, size_bytes)
-    SELECT photo.id, placed.tenant, $7::uuid, photo.position, photo.object_key,
-           photo.thumbnail_key, photo.content_type, photo.original_type, photo.width,
-           photo.height, photo.size_bytes
-    FROM placed, unnest($28::uuid[], $29::smallint[], $30::text[], $31::text[], $32::text[],
-                        $33::text[], $34::integer[], $35::integer[], $36::integer[])
-        AS photo(id, position, object_key, thumbnail_key, content_type, original_type, width,
-                 height, size_bytes)),
-queued AS (
-    INSERT INTO intake.outbox (id, subject, payload, headers)
-    SELECT $37::uuid, $38::text, $39::bytea, $40::text::jsonb FROM placed)
-SELECT EXISTS (SELECT FROM placed)
-"""  # noqa: S608 (a constant setting name)
-# The report's values in the order of $8-$26 ($7: `id`), then the photos' in that of $28-$36.
-_REPORT_VALUES = (
-    "tracking_number", "submitted_at", "channel", "received_via", "category_code",
-    "subcategory_code", "description", "lon", "lat", "address", "language", "reporter_kind",
-    "account_subject", "is_staff", "contact_name", "contact_email", "contact_phone", "answers",
-    "correlation_id",
-)  # fmt: skip
-_PHOTO_VALUES = (
-    "id", "position", "object_key", "thumbnail_key", "content_type", "original_type", "width",
-    "height", "size_bytes",
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -124,10 +64,10 @@ class Placement:
 
     tenant_id: str
     idempotency: IdempotencyClaim | None
-    report: dict[str, Any]  # the report's columns, with `lon` and `lat` for its point
+    report: Mapping[str, Any]  # the report's columns, with `lon` and `lat` for its point
     token_hash: bytes
-    photos: Sequence[dict[str, Any]]
-    event: QueuedEvent
+    photos: Sequence[Mapping[str, Any]]
+    event: Envelope
 
 
 @dataclass(frozen=True)
@@ -166,34 +106,44 @@ def _stored(row: asyncpg.Record) -> StoredResponse:
     )
 
 
-async def place(connection: asyncpg.Connection, placement: Placement) -> bool:
-    """Write the report in one statement, its own transaction; False (nothing written) when
-    another request holds the idempotency key."""
+async def place(connection: asyncpg.Connection, placement: Placement, hand_over: HandOver) -> bool:
+    """Write the report in one statement, its own transaction (ADR 0020): bound to its town,
+    gated by its idempotency key. False, and nothing written, when another request holds
+    the key; once written, its event goes to `hand_over` (the relay)."""
+    tenant, report_id = placement.tenant_id, placement.report["id"]
+    owned = {"tenant_id": tenant, "report_id": report_id}
+    locator = {"tracking_number": placement.report["tracking_number"], **owned}
+    rows = [
+        Row(table_of(ReportLocator), {**locator, "token_hash": placement.token_hash}),
+        Row(table_of(Report), {**placement.report, "tenant_id": tenant}, _POINT),
+        *(Row(table_of(Photo), {**photo, **owned}) for photo in placement.photos),
+    ]
     claim = placement.idempotency
-    report = placement.report
-    placed: bool = await connection.fetchval(
-        _PLACE,
-        placement.tenant_id,
-        *(_claim_values(claim) if claim is not None else (None,) * 5),
-        report["id"],
-        *(_json(report[name]) if name == "answers" else report[name] for name in _REPORT_VALUES),
-        placement.token_hash,
-        *([photo[name] for photo in placement.photos] for name in _PHOTO_VALUES),
-        placement.event.id,
-        placement.event.subject,
-        placement.event.payload,
-        _json(dict(placement.event.headers)),
+    return await commit_with_events(
+        connection,
+        hand_over,
+        rows,
+        outbox,
+        [placement.event],
+        tenant=tenant,
+        claim=None if claim is None else _claim_row(claim, owned),
     )
-    return placed
 
 
-def _claim_values(claim: IdempotencyClaim) -> tuple[object, ...]:
-    return (claim.scope, claim.key, claim.request_hash, claim.status_code, _json(claim.response))
+# The report's point, from the `lon` and `lat` of its row.
+_POINT = {"location": "ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)"}
 
 
-def _json(value: object) -> str:
-    """JSON text for a jsonb parameter."""
-    return to_json(value).decode("utf-8")
+def _claim_row(claim: IdempotencyClaim, owned: Mapping[str, Any]) -> Row:
+    values = {
+        "scope": claim.scope,
+        "key": claim.key,
+        "request_hash": claim.request_hash,
+        **owned,
+        "status_code": claim.status_code,
+        "response": claim.response,
+    }
+    return Row(table_of(IdempotencyRecord), values)
 
 
 async def find_locator(session: AsyncSession, tracking_number: str) -> ReportLocator | None:

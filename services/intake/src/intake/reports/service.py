@@ -3,18 +3,20 @@
 Every channel (the `/v1/reports` endpoints, Open311, ...) maps its input to a `Submission` and
 calls `submit_report`, which is a handler in the kit's sense: it owns its transactions.
 
-1. an earlier response to the same idempotency key is replayed (or refused when the body
-   differs); the point is resolved to a hosted municipality and the draft checked against that
-   municipality's categories;
-2. photos are cleaned off the event loop and stored in S3 under the municipality's prefix;
-3. the write: idempotency record, locator, report, photos and the `report.submitted` outbox
-   event, all or nothing. If it fails, the objects stored in step 2 are deleted (best effort,
-   logged). If another request with the same key won the race, its response is replayed.
+The photos are cleaned first, off the event loop, before a connection is taken (decoding
+waits for the photo pool's threads: no pooled connection waits with it). Then, on one pooled
+connection:
 
-Step 1 is one statement and step 3 another (`repository.place`, its own transaction, ADR
-0014), on a pooled connection held across both when there are no photos; with photos none is
-held while images are processed and uploaded. If the write's outcome is unknown (connection
-lost, request cancelled), the photo objects are kept rather than deleted.
+1. resolve: an earlier response to the same idempotency key is replayed (or refused when the
+   body differs); else the point is resolved to a hosted municipality and the draft checked
+   against that municipality's categories — one statement (`repository.locate`);
+2. photos: stored in S3 under the municipality's prefix (none: nothing to do);
+3. place: idempotency claim, locator, report, photos and the `report.submitted` outbox event,
+   all or nothing, in one statement that is its own transaction (`repository.place`, ADR
+   0020), its event then handed to the relay. If it fails, the objects stored in step 2 are
+   deleted (best effort, logged), unless the write's outcome is unknown (connection lost,
+   request cancelled): then they are kept. If another request with the same key won the
+   race, its response is replayed.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from uuid import UUID
@@ -37,7 +39,7 @@ from guichet_contracts.roles import Action, Resource, roles_for
 from guichet_contracts.tracking import new_tracking_number, token_hash
 from guichet_contracts.values import Channel, GeoPoint, Language
 from guichet_kit.auth import Principal
-from guichet_kit.bus import QueuedEvent
+from guichet_kit.bus import HandOver
 from guichet_kit.db.driver import pooled_driver_connection
 from guichet_kit.errors import GuichetError
 from guichet_kit.logging.context import tenant_id_var
@@ -69,7 +71,7 @@ class IntakeContext:
     """What `submit_report` works with (built from the app's state by each channel)."""
 
     engine: AsyncEngine
-    hand_over: Callable[[Sequence[QueuedEvent]], None]  # to the relay, once written
+    hand_over: HandOver  # the relay, given the report's event once it is written
     storage: ObjectStorage
     photos: PhotoProcessor
     token_key: bytes
@@ -117,41 +119,68 @@ async def submit_report(ctx: IntakeContext, submission: Submission) -> Receipt:
     authorize_channel(submission.draft.channel, submission.principal)
     scope = idempotency_scope(submission.principal)
     fingerprint = request_fingerprint(submission)
+    processed = await ctx.photos.process(submission.photos)  # queued for the pool: no connection
     async with pooled_driver_connection(ctx.engine) as connection:
-        found = await _replay_or_resolve(ctx, connection, submission, scope, fingerprint)
-        if not isinstance(found, Receipt) and not submission.photos:
-            placement, body = _placement(ctx, submission, found, uuid7(), [], scope, fingerprint)
-            return await _write(ctx, connection, placement, body, fingerprint)
-    if isinstance(found, Receipt):
-        return found
-    return await _place_with_photos(ctx, submission, found, scope, fingerprint)
+        draft = submission.draft
+        located = await repository.locate(
+            connection, draft.location.lat, draft.location.lon, scope, submission.idempotency_key
+        )
+        if located.earlier is not None:
+            return _replay(ctx, located.earlier, fingerprint)
+        target = await _resolve(ctx, connection, submission, located.town)
+        return await _place(ctx, connection, submission, target, processed, scope, fingerprint)
 
 
-async def _place_with_photos(
-    ctx: IntakeContext, submission: Submission, target: _Target, scope: str, fingerprint: bytes
+async def _resolve(
+    ctx: IntakeContext,
+    connection: asyncpg.Connection,
+    submission: Submission,
+    town: MunicipalityRef | None,
+) -> _Target:
+    """Where the new report goes, its draft checked against that town's categories."""
+    if town is None:
+        raise OutsideMunicipalities(extra={"location": submission.draft.location.model_dump()})
+    tenant_id_var.set(town.nis)  # the request's log lines name the town
+    rules = await ctx.categories.categories(connection, town)
+    category = check_category(submission.draft, town, rules, submission.language)
+    return _Target(municipality=town, category=category)
+
+
+async def _place(
+    ctx: IntakeContext,
+    connection: asyncpg.Connection,
+    submission: Submission,
+    target: _Target,
+    processed: Sequence[ProcessedPhoto],
+    scope: str,
+    fingerprint: bytes,
 ) -> Receipt:
-    """No connection is held while the photos are cleaned and uploaded."""
+    """The photos stored under the town (none: nothing to do), then the write. A failure
+    deletes the stored objects, unless the write's outcome is unknown."""
     report_id = uuid7()
-    processed = await ctx.photos.process(submission.photos)
     stored: list[_StoredPhoto] = []
     nis = target.municipality.nis
     writing = False  # from the statement on, a failure may hide a commit
     try:
         await _store_photos(ctx.storage, nis, report_id, processed, stored)
         placement, body = _placement(ctx, submission, target, report_id, stored, scope, fingerprint)
-        async with pooled_driver_connection(ctx.engine) as connection:
-            writing = True
-            receipt = await _write(ctx, connection, placement, body, fingerprint)
+        writing = True
+        receipt = await _write(ctx, connection, placement, body, fingerprint)
     except BaseException as exc:
         if writing and _may_have_committed(exc):
-            logger.error("report %s: outcome of its write unknown (%s), its %d photo objects "
-                         "are kept", report_id, type(exc).__name__, len(stored))  # fmt: skip
+            _keep_photos(report_id, exc, stored)
         else:
             await _delete_photos(ctx.storage, nis, stored)
         raise
     if receipt.replayed:  # another request with the key won: its report has its own photos
         await _delete_photos(ctx.storage, nis, stored)
     return receipt
+
+
+def _keep_photos(report_id: UUID, exc: BaseException, stored: Sequence[_StoredPhoto]) -> None:
+    if stored:
+        logger.error("report %s: outcome of its write unknown (%s), its %d photo objects are "
+                     "kept", report_id, type(exc).__name__, len(stored))  # fmt: skip
 
 
 def _may_have_committed(exc: BaseException) -> bool:
@@ -161,28 +190,6 @@ def _may_have_committed(exc: BaseException) -> bool:
     pointing at deleted photos is worse than an orphan object."""
     reported = isinstance(exc, asyncpg.PostgresError | GuichetError)
     return not reported or isinstance(exc, asyncpg.PostgresConnectionError)
-
-
-async def _replay_or_resolve(
-    ctx: IntakeContext,
-    connection: asyncpg.Connection,
-    submission: Submission,
-    scope: str,
-    fingerprint: bytes,
-) -> Receipt | _Target:
-    """The earlier answer to this idempotency key, or where the new report goes."""
-    draft = submission.draft
-    located = await repository.locate(
-        connection, draft.location.lat, draft.location.lon, scope, submission.idempotency_key
-    )
-    if located.earlier is not None:
-        return _replay(ctx, located.earlier, fingerprint)
-    if located.town is None:
-        raise OutsideMunicipalities(extra={"location": draft.location.model_dump()})
-    tenant_id_var.set(located.town.nis)  # the request's log lines name the town
-    rules = await ctx.categories.categories(connection, located.town)
-    category = check_category(draft, located.town, rules, submission.language)
-    return _Target(municipality=located.town, category=category)
 
 
 def authorize_channel(channel: Channel, principal: Principal | None) -> None:
@@ -290,12 +297,8 @@ def _placement(
         report=_report_row(content, submission),
         token_hash=token_hash(token),
         photos=[_photo_row(i, p) for i, p in enumerate(photos)],
-        event=QueuedEvent.of(
-            Envelope.build(
-                ReportSubmitted(report=content),
-                tenant_id=nis,
-                correlation_id=submission.correlation_id,
-            )
+        event=Envelope.build(
+            ReportSubmitted(report=content), tenant_id=nis, correlation_id=submission.correlation_id
         ),
     )
     return placement, body
@@ -310,8 +313,7 @@ async def _write(
 ) -> Receipt:
     """Write the report (one statement); if another request took the idempotency key
     meanwhile, answer as that request did."""
-    if await repository.place(connection, placement):
-        ctx.hand_over([placement.event])  # committed: the relay publishes it now (ADR 0015)
+    if await repository.place(connection, placement, ctx.hand_over):
         return Receipt(CREATED, body, placement.tenant_id)
     claim = placement.idempotency
     assert claim is not None  # only a key can be taken

@@ -3,11 +3,6 @@
 Under row-level security the GiST index on `report.location` can serve no query of the app role
 (ADR 0017) and none reads reports by place: it only cost every insert.
 
-`intake.place_report()` stays for now, though this release writes reports with one plain
-statement (`intake.reports.repository.place`, ADR 0014 amended): during a rolling upgrade the
-previous release's replicas still call it (expand/contract, docs/architecture.md). A later
-revision drops it once no replica of that release runs.
-
 Revision ID: c5e7a9b1d3f4
 Revises: b7d2e4f6a8c0
 Create Date: 2026-11-29 03:20:00.000000
