@@ -68,13 +68,13 @@ async def test_a_report_sent_while_the_database_is_away_gets_503_then_is_accepte
     admin_engine: AsyncEngine,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    before, headers = _report(f"before-{uuid4()}")
+    before, headers = _report(str(uuid4()))
     accepted = await client.post("/v1/reports", json=before, headers=headers)
     assert accepted.status_code == 201, accepted.text
 
     await proxy.cut()
     caplog.clear()
-    body, headers = _report(f"outage-{uuid4()}")
+    body, headers = _report(str(uuid4()))
     refused = await client.post("/v1/reports", json=body, headers=headers)
     assert refused.status_code == 503, refused.text
     assert refused.headers["content-type"] == "application/problem+json"
