@@ -330,12 +330,39 @@ class Platform:
             await connection.close()
         return found
 
+    async def unpublished(self) -> int:
+        """Outbox rows of every service not yet published (a relay deletes a row once its
+        event is in JetStream)."""
+        tables = await self.scalar_rows(
+            "SELECT table_schema FROM information_schema.tables WHERE table_name = 'outbox'"
+        )
+        union = " UNION ALL ".join(
+            f'SELECT count(*) AS n FROM "{schema}".outbox' for schema in tables
+        )
+        return await self.scalar(f"SELECT coalesce(sum(n), 0) FROM ({union}) AS rows")
+
+    async def scalar_rows(self, sql: str) -> list[str]:
+        async with self.admin.connect() as connection:
+            return [str(row[0]) for row in await connection.execute(text(sql))]
+
     async def wait_drained(self, within: float) -> None:
-        """Until every consumer has handled and acknowledged everything (redeliveries of
-        messages a killed process held come back after the consumers' ack_wait)."""
+        """Until every event committed is published and every consumer has handled and
+        acknowledged everything (redeliveries of messages a killed process held come back
+        after the consumers' ack_wait). A handler acknowledges once its transaction commits,
+        before its relay publishes what it wrote: consumers alone look idle in between, so
+        the outboxes are read before and after them, and the state must hold on two polls."""
+        settled = 0
+
+        async def idle() -> bool:
+            if await self.unpublished():
+                return False
+            consumers = all(counts == (0, 0) for counts in (await self.backlog()).values())
+            return consumers and not await self.unpublished()
 
         async def drained() -> bool:
-            return all(counts == (0, 0) for counts in (await self.backlog()).values())
+            nonlocal settled
+            settled = settled + 1 if await idle() else 0
+            return settled >= 2
 
         try:
             await wait_until("consumers drained", drained, within=within, interval=0.2)
