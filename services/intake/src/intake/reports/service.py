@@ -44,8 +44,8 @@ from guichet_kit.db.driver import pooled_driver_connection
 from guichet_kit.errors import GuichetError
 from guichet_kit.logging.context import tenant_id_var
 from guichet_kit.storage import ObjectStorage, StorageUnavailable
-from intake.directory.cache import CategoryCache, CategoryRules
-from intake.directory.repository import MunicipalityRef
+from intake.directory.cache import CategoryCache
+from intake.directory.repository import CategoryRules, MunicipalityRef
 from intake.reports import repository
 from intake.reports.errors import (
     ChannelRequiresStaff,
