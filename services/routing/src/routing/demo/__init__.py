@@ -22,13 +22,11 @@ from routing.rules.schemas import RuleBody
 
 __all__ = [
     "Category",
-    "Confidentiality",
     "DemoDirectory",
     "Department",
     "Labels",
     "Municipality",
     "Point",
-    "Priority",
     "Question",
     "QuestionOption",
     "SubCategory",

@@ -17,8 +17,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from guichet_contracts.ids import uuid7
+from guichet_contracts.values import Confidentiality, Priority
 from guichet_kit.db import TenantMixin
-from routing.demo import Confidentiality, Priority
 from routing.models import Base
 from routing.models.checks import labels_check, one_of
 from routing.models.timestamps import TimestampMixin
