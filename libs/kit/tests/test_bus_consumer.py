@@ -53,7 +53,7 @@ from guichet_kit.bus.subjects import DEADLETTER, StreamSpec, ensure_streams, eve
 from guichet_kit.db.component import DatabaseComponent
 from guichet_kit.db.engine import create_session_factory
 from guichet_kit.db.rls import enable_tenant_rls_sql
-from guichet_kit.logging.context import current_correlation_id
+from guichet_kit.logging.context import correlation_id_var
 from guichet_kit.settings import KitSettings
 from guichet_testing.database import DbRole, TestDatabase
 from guichet_testing.nats import NatsServer
@@ -169,7 +169,7 @@ async def record(session: AsyncSession, env: Envelope) -> None:
             event_id=env.id,
             tenant_id=env.tenant_id,
             seen_tenant=seen,
-            correlation_id=current_correlation_id(),
+            correlation_id=correlation_id_var.get(),
         )
     )
 

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from babel.messages.catalog import Catalog
 
+from guichet_contracts.values import LANGUAGES
 from guichet_kit import i18n_catalogues as catalogues
-from guichet_kit.i18n import SUPPORTED_LANGUAGES, load_catalogue, translate
+from guichet_kit.i18n import load_catalogue, translate
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -61,7 +62,7 @@ def package(tmp_path: Path) -> Path:
     (root / "__init__.py").write_text("")
     (root / "texts.py").write_text(CODE)
     catalogues.run_update(root)
-    for lang in SUPPORTED_LANGUAGES:
+    for lang in LANGUAGES:
         edit_po(root, lang, functools.partial(fill, lang=lang))
     catalogues.run_update(root)  # the English texts as comments of the other languages
     assert catalogues.check(root) == []
@@ -103,7 +104,7 @@ def test_a_key_used_in_code_but_missing_from_the_files(package: Path) -> None:
     (package / "more.py").write_text('from guichet_kit.i18n import N_\n\nKEY = N_("demo.new")\n')
     problems = catalogues.check(package)
     assert f"{catalogues.template_path(package)}: not the code's keys (run update)" in problems
-    for lang in SUPPORTED_LANGUAGES:
+    for lang in LANGUAGES:
         assert f"{catalogues.po_path(package, lang)}: demo.new: no text" in problems
     catalogues.run_update(package)  # adds the key, with no text yet: still refused
     problems = catalogues.check(package)
@@ -131,7 +132,7 @@ def test_an_entry_the_code_no_longer_uses(package: Path) -> None:
     (package / "texts.py").write_text(CODE.replace('N_("demo.refused")', '"demo.refused"'))
     catalogues.run_extract(package)  # even with a current template
     problems = catalogues.check(package)
-    for lang in SUPPORTED_LANGUAGES:
+    for lang in LANGUAGES:
         path = catalogues.po_path(package, lang)
         assert f"{path}: demo.refused: unused (no longer in the code)" in problems
         assert f"{path}: differs from what update writes (run update)" in problems

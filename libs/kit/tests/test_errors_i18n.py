@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from guichet_contracts.values import LANGUAGES
 from guichet_kit.i18n import (
-    SUPPORTED_LANGUAGES,
     CatalogueNotCompiled,
     has_message,
     load_catalogue,
@@ -49,11 +49,11 @@ def test_negotiation_default_is_configurable() -> None:
 
 def test_kit_messages_differ_per_key_and_language() -> None:
     assert has_message("error.internal")
-    for lang in SUPPORTED_LANGUAGES:
+    for lang in LANGUAGES:
         texts = {translate(key, lang) for key in ("error.not_found", "error.conflict")}
         assert len(texts) == 2
-    texts = {translate("error.forbidden", lang) for lang in SUPPORTED_LANGUAGES}
-    assert len(texts) == len(SUPPORTED_LANGUAGES)
+    texts = {translate("error.forbidden", lang) for lang in LANGUAGES}
+    assert len(texts) == len(LANGUAGES)
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,6 @@ from guichet_kit.logging import (
     JsonFormatter,
     configure_logging,
     correlation_id_var,
-    current_correlation_id,
     tenant_id_var,
 )
 from guichet_kit.settings import KitSettings
@@ -30,7 +29,7 @@ router = APIRouter()
 async def work() -> dict[str, str | None]:
     tenant_id_var.set("55040")
     logging.getLogger("test.work").info("working", extra={"report_id": 42})
-    return {"correlation_id": current_correlation_id()}
+    return {"correlation_id": correlation_id_var.get()}
 
 
 @router.get("/fail")
@@ -151,7 +150,7 @@ async def test_each_request_gets_its_own_id_and_context_is_reset(
     first = (await client.get("/work")).headers["x-correlation-id"]
     second = (await client.get("/work")).headers["x-correlation-id"]
     assert first != second
-    assert current_correlation_id() is None
+    assert correlation_id_var.get() is None
     assert tenant_id_var.get() is None
 
 

@@ -314,7 +314,7 @@ async def test_workflow_through_the_api(
         ("planned", "resolved"),
         ("resolved", "in_progress"),
     ]
-    assert changes[0]["public_message"] == "Gepland op 07/12/2026."
+    assert changes[0]["public_message"] == "Gepland op 7 december 2026."
     assert changes[1]["public_message"] == "Fixed."
     assert changes[0]["actor"]["display_name"] == "coordinator.leeuw"
 

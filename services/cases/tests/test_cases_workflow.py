@@ -165,7 +165,7 @@ async def test_planned_sets_the_date_and_tells_the_reporter(
         rows = await conn.execute(text("SELECT payload FROM cases.outbox"))
         changes = [json.loads(bytes(r[0]))["data"] for r in rows]
     mine = [d for d in changes if d.get("case_id") == str(case.id) and "to_status" in d]
-    assert mine[-1]["public_message"] == "Gepland op 03/12/2026."  # reporter speaks nl
+    assert mine[-1]["public_message"] == "Gepland op 3 december 2026."  # reporter speaks nl
 
 
 async def test_duplicate_moves_supporters_to_the_target(

@@ -545,3 +545,20 @@ async def test_a_report_with_an_invalid_token_is_refused_not_taken_as_anonymous(
     assert refused.headers["content-type"].startswith("application/problem+json")
     # Nothing was stored under the key: the same key without a token is a first submission.
     assert (await client.post("/v1/reports", json=dumping(), headers=key)).status_code == 201
+
+
+async def test_a_report_without_language_speaks_accept_language_else_the_account_locale(
+    client: httpx.AsyncClient, tokens: TokenFactory, events_of: EventsOf
+) -> None:
+    """The kit's profile language, as every service: the header wins over the locale."""
+    staff = await tokens("staff.soignies")  # locale fr
+    for accept_language, language in ((None, "fr"), ("nl", "nl")):
+        headers = dict(staff.bearer)
+        if accept_language:
+            headers["Accept-Language"] = accept_language
+        taken = await client.post(
+            "/v1/reports", json=dumping(channel="counter", language=None), headers=headers
+        )
+        assert taken.status_code == 201, taken.text
+        [event] = await events_of(taken.json()["report_id"])
+        assert event["data"]["report"]["reporter"]["language"] == language, accept_language

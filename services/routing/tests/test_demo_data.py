@@ -16,9 +16,8 @@ from numpy.typing import NDArray
 from pydantic import ValidationError
 from shapely.geometry import Point, Polygon, shape
 
-from guichet_contracts.values import LANGUAGES
+from guichet_contracts.values import LANGUAGES, Confidentiality
 from routing.demo import (
-    Confidentiality,
     DemoDirectory,
     Labels,
     load_boundary,

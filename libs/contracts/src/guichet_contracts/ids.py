@@ -65,9 +65,4 @@ def compose_uuid7(timestamp_ms: int, counter: int, tail: int) -> UUID:
     return UUID(int=value)
 
 
-def uuid7_timestamp_ms(value: UUID) -> int:
-    """The Unix time in milliseconds embedded in a UUIDv7."""
-    return value.int >> 80
-
-
 uuid7 = Uuid7Generator()

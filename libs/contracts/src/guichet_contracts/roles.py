@@ -30,6 +30,9 @@ class Role(StrEnum):
 
 PLATFORM_ROLES: Final = frozenset({Role.OPERATOR})
 """Held platform-wide: admitted to any municipality, for the resources that grant them."""
+TOWN_STAFF_ROLES: Final = frozenset({Role.FIELD_AGENT, Role.STAFF, Role.COORDINATOR})
+"""The roles whose reports count as made by the town's staff (the report's staff flag; a
+staff member's report is received via their own town)."""
 
 
 class Action(StrEnum):

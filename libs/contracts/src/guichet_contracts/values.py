@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Final, Literal, get_args
 
@@ -33,6 +34,12 @@ class Labels(ContractModel):
 
     def get(self, language: Language) -> str:
         return str(getattr(self, language))
+
+
+def pick_label(labels: Mapping[str, str], language: str, fallback: str) -> str:
+    """The text of stored `labels` (a `Labels` as JSON) in `language`, else in English, else
+    `fallback` (e.g. the code it names) when the entry has none."""
+    return labels.get(language) or labels.get("en") or fallback
 
 
 class GeoPoint(ContractModel):

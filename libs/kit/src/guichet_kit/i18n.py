@@ -31,12 +31,11 @@ from starlette.requests import HTTPConnection
 
 from guichet_contracts.values import LANGUAGES
 
-SUPPORTED_LANGUAGES: tuple[str, ...] = LANGUAGES
 FALLBACK_LANGUAGE = "en"
 KIT_CATALOGUE = "guichet_kit"
 _MAX_ACCEPT_LANGUAGE_ITEMS = 32
 
-_texts: dict[str, dict[str, str]] = {lang: {} for lang in SUPPORTED_LANGUAGES}
+_texts: dict[str, dict[str, str]] = {lang: {} for lang in LANGUAGES}
 _loaded: set[str] = set()
 _lock = threading.Lock()
 
@@ -65,12 +64,12 @@ def load_catalogue(domain: str, directory: Path | None = None) -> None:
             return
         folder = directory or locale_dir(domain)
         loaded: dict[str, dict[str, str]] = {}
-        for lang in SUPPORTED_LANGUAGES:
-            path = folder / lang / "LC_MESSAGES" / f"{domain}.mo"
+        for language in LANGUAGES:
+            path = folder / language / "LC_MESSAGES" / f"{domain}.mo"
             _check_compiled(path)
             with path.open("rb") as mo:
                 catalog = read_mo(mo)
-            loaded[lang] = {
+            loaded[language] = {
                 str(message.id): str(message.string)
                 for message in catalog
                 if message.id and isinstance(message.string, str) and message.string
@@ -152,7 +151,7 @@ def negotiate_language(
     accept_language: str | None,
     *,
     default: str = FALLBACK_LANGUAGE,
-    supported: tuple[str, ...] = SUPPORTED_LANGUAGES,
+    supported: tuple[str, ...] = LANGUAGES,
 ) -> str:
     """Best supported language for an Accept-Language header (RFC 9110 §12.5.4).
 
@@ -193,7 +192,7 @@ def request_language(connection: HTTPConnection) -> str:
     profile) decided it, else Accept-Language negotiated against
     ``app.state.default_language``."""
     chosen = getattr(connection.state, "language", None)
-    if chosen in SUPPORTED_LANGUAGES:
+    if chosen in LANGUAGES:
         return str(chosen)
     default = getattr(connection.app.state, "default_language", FALLBACK_LANGUAGE)
     return negotiate_language(connection.headers.get("accept-language"), default=default)

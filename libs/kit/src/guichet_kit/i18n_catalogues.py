@@ -32,7 +32,8 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
-from guichet_kit.i18n import FALLBACK_LANGUAGE, SUPPORTED_LANGUAGES
+from guichet_contracts.values import LANGUAGES
+from guichet_kit.i18n import FALLBACK_LANGUAGE
 
 # The functions whose (first, unless said) argument is a message key.
 KEYWORDS: dict[str, tuple[int, ...] | None] = {
@@ -110,7 +111,7 @@ def write(path: Path, catalog: Catalog) -> None:
 
 def _languages() -> list[str]:
     """English first: the other files quote its texts."""
-    return [FALLBACK_LANGUAGE, *(lang for lang in SUPPORTED_LANGUAGES if lang != "en")]
+    return [FALLBACK_LANGUAGE, *(lang for lang in LANGUAGES if lang != "en")]
 
 
 def run_extract(package: Path) -> Catalog:
@@ -129,7 +130,7 @@ def run_update(package: Path) -> None:
 
 
 def run_compile(package: Path) -> None:
-    for lang in SUPPORTED_LANGUAGES:
+    for lang in LANGUAGES:
         source = po_path(package, lang)
         with source.with_suffix(".mo").open("wb") as mo:
             write_mo(mo, read(source, lang))

@@ -8,14 +8,14 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
+from guichet_contracts.values import LANGUAGES
 from guichet_kit import i18n_catalogues
-from guichet_kit.i18n import SUPPORTED_LANGUAGES
 
 
 def write_catalogue(package: Path, messages: Mapping[str, Mapping[str, str]]) -> Path:
     """Writes and compiles the catalogue of `package` (domain: its folder's name); a language
     a message lacks gets an empty text. Returns the package's ``locale`` folder."""
-    for lang in SUPPORTED_LANGUAGES:
+    for lang in LANGUAGES:
         catalog = Catalog(locale=lang, domain=package.name)
         for key, texts in messages.items():
             catalog.add(key, texts.get(lang, ""))

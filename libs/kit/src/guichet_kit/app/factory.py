@@ -9,13 +9,14 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 from starlette.types import ASGIApp
 
+from guichet_contracts.values import LANGUAGES
 from guichet_kit.app.body_limit import BodyLimitProblem
 from guichet_kit.app.components import Component
 from guichet_kit.app.docs_login import offer_realm_login, swagger_ui_oauth
 from guichet_kit.app.health import router as health_router
 from guichet_kit.app.lifespan import run_components
 from guichet_kit.errors import install_error_handlers
-from guichet_kit.i18n import FALLBACK_LANGUAGE, KIT_CATALOGUE, SUPPORTED_LANGUAGES, load_catalogue
+from guichet_kit.i18n import FALLBACK_LANGUAGE, KIT_CATALOGUE, load_catalogue
 from guichet_kit.logging import RequestContextMiddleware, configure_logging
 from guichet_kit.settings import KitSettings
 
@@ -50,8 +51,8 @@ def build_app(
     error. `max_body_size` is the app-wide request body limit (1 MiB); routes taking uploads
     raise it for themselves (FastAPI's per-route/per-router ``max_body_size``).
     """
-    if default_language not in SUPPORTED_LANGUAGES:
-        raise ValueError(f"default_language must be one of {SUPPORTED_LANGUAGES}")
+    if default_language not in LANGUAGES:
+        raise ValueError(f"default_language must be one of {LANGUAGES}")
     configure_logging(settings.service_name, settings.log_level)
     for domain in (KIT_CATALOGUE, catalogue):
         if domain is not None:

@@ -2,7 +2,6 @@
 
 from guichet_kit.logging.context import (
     correlation_id_var,
-    current_correlation_id,
     event_correlation_id,
     is_valid_correlation_id,
     new_correlation_id,
@@ -19,7 +18,6 @@ __all__ = [
     "RequestContextMiddleware",
     "configure_logging",
     "correlation_id_var",
-    "current_correlation_id",
     "event_correlation_id",
     "is_valid_correlation_id",
     "new_correlation_id",

@@ -29,10 +29,6 @@ def is_valid_correlation_id(value: str) -> bool:
     return _CORRELATION_ID_RE.fullmatch(value) is not None
 
 
-def current_correlation_id() -> str | None:
-    return correlation_id_var.get()
-
-
 def event_correlation_id() -> uuid.UUID:
     """The correlation id for an event caused by the current request: the request's when it
     is a UUID (the middleware makes one when the client sent none), else a new UUIDv7."""

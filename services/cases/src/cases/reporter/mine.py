@@ -12,14 +12,10 @@ from cases.models.case import Case
 from cases.reporter import repository
 from cases.reporter.access import joined_case
 from cases.reporter.schemas import MyCase, Named
-from guichet_contracts.values import CaseStatus, Confidentiality
+from guichet_contracts.values import CaseStatus, Confidentiality, pick_label
 from guichet_kit.db import bind_tenant
 
 MAX_CASES = 100
-
-
-def _label(labels: dict[str, str], language: str, fallback: str) -> str:
-    return labels.get(language) or labels.get("en") or fallback
 
 
 async def _item(session: AsyncSession, case: Case, tracking_number: str, language: str) -> MyCase:
@@ -32,10 +28,11 @@ async def _item(session: AsyncSession, case: Case, tracking_number: str, languag
         status=status,
         status_label=status_label(status, language),
         category=Named(
-            code=case.category_code, name=_label(category, language, case.category_code)
+            code=case.category_code, name=pick_label(category, language, case.category_code)
         ),
         municipality=Named(
-            code=case.tenant_id, name=_label(town.names if town else {}, language, case.tenant_id)
+            code=case.tenant_id,
+            name=pick_label(town.names if town else {}, language, case.tenant_id),
         ),
         reported_at=case.reported_at,
         updated_at=case.updated_at,

@@ -25,7 +25,7 @@ from cases.notes.links import Links
 from cases.reporter import repository
 from cases.reporter.schemas import Named, PublicAuthor, ReporterCaseView, TimelineEntry
 from cases.tenant_settings import repository as case_settings
-from guichet_contracts.values import CaseStatus, Confidentiality
+from guichet_contracts.values import CaseStatus, Confidentiality, pick_label
 
 STATUS_ACTIONS = frozenset({"created", "status_changed", "reopened"})
 
@@ -43,10 +43,6 @@ class Authors:
             shown = name if self.show_names else None
             return PublicAuthor(kind="staff", name=shown, department=self.department)
         return PublicAuthor(kind="municipality", name=self.town)
-
-
-def _label(labels: dict[str, str], language: str, fallback: str) -> str:
-    return labels.get(language) or labels.get("en") or fallback
 
 
 def _status_entry(
@@ -98,7 +94,7 @@ async def reporter_view(
     links: Links,
 ) -> ReporterCaseView:
     town = await directory.municipality(session, case.tenant_id)
-    town_name = _label(town.names if town else {}, language, case.tenant_id)
+    town_name = pick_label(town.names if town else {}, language, case.tenant_id)
     category = await directory.category_labels(session, case.category_code)
     restricted = case.confidentiality == Confidentiality.CONFIDENTIAL.value
     authors: Authors | None = None
@@ -106,7 +102,9 @@ async def reporter_view(
         department = await directory.department_labels(session, case.lead_department)
         chosen = await case_settings.current(session, case.tenant_id)
         authors = Authors(
-            town_name, _label(department, language, case.lead_department), chosen.show_staff_names
+            town_name,
+            pick_label(department, language, case.lead_department),
+            chosen.show_staff_names,
         )
     entries = [
         entry
@@ -123,7 +121,7 @@ async def reporter_view(
         status=status,
         status_label=status_label(status, language),
         category=Named(
-            code=case.category_code, name=_label(category, language, case.category_code)
+            code=case.category_code, name=pick_label(category, language, case.category_code)
         ),
         municipality=Named(code=case.tenant_id, name=town_name),
         reported_at=case.reported_at,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from babel.dates import format_date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cases import clock, events
@@ -28,9 +29,6 @@ from guichet_contracts.events.case import CaseAssigned, CaseMerged, CaseStatusCh
 from guichet_contracts.ids import uuid7
 from guichet_contracts.values import Actor, CaseStatus
 from guichet_kit.i18n import translate
-
-DATE_FORMATS = {"de": "%d.%m.%Y"}
-DEFAULT_DATE_FORMAT = "%d/%m/%Y"
 
 
 @dataclass(frozen=True)
@@ -58,7 +56,9 @@ def check_move(case: Case, request: TransitionRequest, target: Case | None) -> M
 
 
 def planned_message(planned_for: date, language: str) -> str:
-    text = planned_for.strftime(DATE_FORMATS.get(language, DEFAULT_DATE_FORMAT))
+    """The reporter's message for a move to planned, its date written out as in Belgium
+    (in English: "Planned for 7 December 2026.")."""
+    text = format_date(planned_for, format="long", locale=f"{language}_BE")
     return translate("case.public.planned", language, date=text)
 
 

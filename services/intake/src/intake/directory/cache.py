@@ -9,31 +9,9 @@ cache is per process (every replica keeps its own) and holds frozen copies, neve
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
-
 import asyncpg
 
-from guichet_kit.db.tenancy import set_driver_tenant
-from intake.directory.repository import MunicipalityRef
-
-# On the connection the request already holds: a second one from the pool could wait for ever
-# when every pooled connection is held by a request waiting for its town's categories.
-_CATEGORIES = (
-    "SELECT code, subcategories::text, questions::text FROM intake.category "
-    "WHERE tenant_id = $1 ORDER BY position"
-)
-
-
-@dataclass(frozen=True)
-class CategoryRules:
-    """What checking a report needs of one of its town's categories."""
-
-    code: str
-    subcategories: tuple[Mapping[str, Any], ...]
-    questions: tuple[Mapping[str, Any], ...]
+from intake.directory.repository import CategoryRules, MunicipalityRef, category_rules
 
 
 class CategoryCache:
@@ -43,16 +21,13 @@ class CategoryCache:
     async def categories(
         self, connection: asyncpg.Connection, town: MunicipalityRef
     ) -> tuple[CategoryRules, ...]:
-        """`town`'s categories as of `town.revision` (read on `connection` in a transaction of
-        its own, bound to the town, when not in memory)."""
+        """`town`'s categories as of `town.revision`, read when not in memory on `connection`:
+        on the connection the request already holds, since a second one from the pool could
+        wait for ever when every pooled connection is held by a request waiting for its town's
+        categories."""
         cached = self._by_town.get(town.nis)
         if cached is not None and cached[0] == town.revision:
             return cached[1]
-        async with connection.transaction():
-            await set_driver_tenant(connection, town.nis)
-            fresh = tuple(
-                CategoryRules(code, tuple(json.loads(subs)), tuple(json.loads(questions)))
-                for code, subs, questions in await connection.fetch(_CATEGORIES, town.nis)
-            )
+        fresh = await category_rules(connection, town.nis)
         self._by_town[town.nis] = (town.revision, fresh)
         return fresh

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import asyncpg
 from sqlalchemy import Row, delete, func, insert, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from guichet_contracts.events.directory import CategoryInfo, MunicipalityInfo
+from guichet_kit.db.tenancy import set_driver_tenant
 from intake.models import Category, Municipality
 
 
@@ -20,6 +23,15 @@ class MunicipalityRef:
     names: dict[str, str]
     languages: list[str]
     revision: int
+
+
+@dataclass(frozen=True)
+class CategoryRules:
+    """What checking a report needs of one of its town's categories."""
+
+    code: str
+    subcategories: tuple[Mapping[str, Any], ...]
+    questions: tuple[Mapping[str, Any], ...]
 
 
 async def upsert_municipality_if_newer(
@@ -98,3 +110,23 @@ async def categories(session: AsyncSession, tenant_id: str) -> list[Category]:
         select(Category).where(Category.tenant_id == tenant_id).order_by(Category.position)
     )
     return list(result.scalars())
+
+
+_CATEGORY_RULES = (
+    "SELECT code, subcategories::text, questions::text FROM intake.category "
+    "WHERE tenant_id = $1 ORDER BY position"
+)
+
+
+async def category_rules(
+    connection: asyncpg.Connection, tenant_id: str
+) -> tuple[CategoryRules, ...]:
+    """The tenant's categories in display order, read on the driver `connection` in a
+    transaction of its own bound to `tenant_id`."""
+    async with connection.transaction():
+        await set_driver_tenant(connection, tenant_id)
+        rows = await connection.fetch(_CATEGORY_RULES, tenant_id)
+    return tuple(
+        CategoryRules(code, tuple(json.loads(subs)), tuple(json.loads(questions)))
+        for code, subs, questions in rows
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from guichet_contracts.values import pick_label
 from guichet_kit.i18n import N_, translate
 from intake.models import Category
 
@@ -19,19 +20,15 @@ DATATYPE_DESCRIPTIONS: dict[str, str] = {
 }
 
 
-def label(labels: Mapping[str, str], lang: str, fallback: str) -> str:
-    return labels.get(lang) or labels.get("en") or fallback
-
-
 def service_name(category: Category, lang: str) -> str:
-    return label(category.labels, lang, category.code)
+    return pick_label(category.labels, lang, category.code)
 
 
 def service(category: Category, lang: str) -> dict[str, Any]:
     """One entry of GET services: a category of the municipality."""
     name = service_name(category, lang)
     keywords = [
-        label(sub.get("labels", {}), lang, str(sub["code"])) for sub in category.subcategories
+        pick_label(sub.get("labels", {}), lang, str(sub["code"])) for sub in category.subcategories
     ]
     return {
         "service_code": category.code,
@@ -66,11 +63,14 @@ def _attribute(question: Mapping[str, Any], order: int, lang: str) -> dict[str, 
             DATATYPE_DESCRIPTIONS.get(datatype, f"open311.datatype.{datatype}"), lang
         ),
         "order": order,
-        "description": label(question.get("labels", {}), lang, str(question["code"])),
+        "description": pick_label(question.get("labels", {}), lang, str(question["code"])),
     }
     if datatype in LIST_TYPES:
         attribute["values"] = [
-            {"key": option["key"], "name": label(option.get("labels", {}), lang, option["key"])}
+            {
+                "key": option["key"],
+                "name": pick_label(option.get("labels", {}), lang, option["key"]),
+            }
             for option in question.get("options", [])
         ]
     return attribute

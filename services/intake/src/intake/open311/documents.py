@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from intake.open311.catalogue import label
+from guichet_contracts.values import pick_label
 from intake.open311.repository import RequestRow
 from intake.open311.status import open311_status
 
@@ -18,7 +18,7 @@ def service_request(row: RequestRow, lang: str) -> dict[str, Any]:
         "service_request_id": row.tracking_number,
         "status": open311_status(row.case_status),
         "status_notes": row.status_notes,
-        "service_name": label(row.category_labels or {}, lang, row.category_code),
+        "service_name": pick_label(row.category_labels or {}, lang, row.category_code),
         "service_code": row.category_code,
         "description": row.description,
         "agency_responsible": row.department,

@@ -7,8 +7,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse
 
-from guichet_contracts.values import LANGUAGES, Channel, Language
-from guichet_kit.auth import BEARER_SECURITY, OptionalPrincipalDep, Principal, request_principal
+from guichet_contracts.values import Channel
+from guichet_kit.auth import (
+    BEARER_SECURITY,
+    OptionalPrincipalDep,
+    profile_language,
+    request_principal,
+)
 from guichet_kit.i18n import request_language
 from guichet_kit.logging import event_correlation_id
 from intake.reports.channels import check_idempotency_key, intake_context, replay_headers
@@ -88,6 +93,7 @@ def build_router(settings: Settings) -> APIRouter:
         # The token and the header are read here, not injected: on the platform's busiest
         # route FastAPI's dependency solving cost ~13 % of the request (documented above).
         principal = await request_principal(request)
+        language = profile_language(request, principal)
         idempotency_key = request.headers.get("Idempotency-Key")
         check_idempotency_key(idempotency_key, principal)
         draft, photos = await read_submission(request, limits)
@@ -98,7 +104,7 @@ def build_router(settings: Settings) -> APIRouter:
         submission = Submission(
             draft=draft,
             correlation_id=event_correlation_id(),
-            fallback_language=_language(request, principal),
+            fallback_language=language,  # type: ignore[arg-type]
             photos=photos,
             principal=principal,
             idempotency_key=idempotency_key,
@@ -141,9 +147,3 @@ def build_router(settings: Settings) -> APIRouter:
         )
 
     return router
-
-
-def _language(request: Request, principal: Principal | None) -> Language:
-    locale = (principal.locale or "")[:2].lower() if principal else ""
-    chosen = locale if locale in LANGUAGES else request_language(request)
-    return chosen  # type: ignore[return-value]

@@ -35,7 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from guichet_contracts.envelope import Envelope
 from guichet_contracts.events.report import PhotoRef, ReportContent, Reporter, ReportSubmitted
 from guichet_contracts.ids import uuid7
-from guichet_contracts.roles import Action, Resource, roles_for
+from guichet_contracts.roles import TOWN_STAFF_ROLES, Action, Resource, roles_for
 from guichet_contracts.tracking import new_tracking_number, token_hash
 from guichet_contracts.values import Channel, GeoPoint, Language
 from guichet_kit.auth import Principal
@@ -44,8 +44,8 @@ from guichet_kit.db.driver import pooled_driver_connection
 from guichet_kit.errors import GuichetError
 from guichet_kit.logging.context import tenant_id_var
 from guichet_kit.storage import ObjectStorage, StorageUnavailable
-from intake.directory.cache import CategoryCache, CategoryRules
-from intake.directory.repository import MunicipalityRef
+from intake.directory.cache import CategoryCache
+from intake.directory.repository import CategoryRules, MunicipalityRef
 from intake.reports import repository
 from intake.reports.errors import (
     ChannelRequiresStaff,
@@ -59,7 +59,6 @@ from intake.reports.validation import check_category
 
 logger = logging.getLogger(__name__)
 
-STAFF_ROLES = ("field_agent", "staff", "coordinator")
 DESK_ROLES = roles_for(Resource.DESK_REPORTS, Action.WRITE)
 DESK_CHANNELS = frozenset({Channel.COUNTER, Channel.PHONE})
 ANONYMOUS_SCOPE = "anonymous"
@@ -333,7 +332,7 @@ def _reporter(submission: Submission) -> Reporter:
     return Reporter(
         kind=kind,
         account_subject=principal.subject if principal else None,
-        is_staff=bool(principal and principal.has_role(*STAFF_ROLES)),
+        is_staff=bool(principal and principal.has_role(*TOWN_STAFF_ROLES)),
         language=submission.language,
         name=contact.name if contact else None,
         email=contact.email if contact else None,
@@ -346,7 +345,7 @@ def _received_via(submission: Submission, nis: str) -> str | None:
     given by the channel (e.g. an Open311 jurisdiction), else a staff member's own town."""
     via = submission.received_via
     principal = submission.principal
-    if via is None and principal is not None and principal.has_role(*STAFF_ROLES):
+    if via is None and principal is not None and principal.has_role(*TOWN_STAFF_ROLES):
         via = principal.tenant_id
     return via if via != nis else None
 

@@ -6,8 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from intake.directory.cache import CategoryRules
-from intake.directory.repository import MunicipalityRef
+from intake.directory.repository import CategoryRules, MunicipalityRef
 from intake.reports.errors import InvalidAnswers, UnknownCategory, UnknownSubcategory
 from intake.reports.schemas import ReportDraft
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field
 
 from guichet_contracts.values import OfficialLanguage
-from routing.directory.schemas import LabelsBody
+from routing.directory.schemas import CasePrefix, LabelsBody
 
 
 class MunicipalityBody(BaseModel):
@@ -15,7 +15,7 @@ class MunicipalityBody(BaseModel):
 
     names: LabelsBody
     languages: list[OfficialLanguage] = Field(min_length=1, max_length=3)
-    case_prefix: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+    case_prefix: CasePrefix
     boundary: dict[str, Any] = Field(description="GeoJSON (Multi)Polygon, Feature(Collection)")
 
 

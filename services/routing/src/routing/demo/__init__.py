@@ -14,21 +14,21 @@ from functools import cache
 from importlib import resources
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from guichet_contracts.tenancy import TenantId, is_tenant_id
 from guichet_contracts.values import Confidentiality, OfficialLanguage, Priority
+from routing.directory.schemas import CasePrefix, CategoryCode, DepartmentCode
+from routing.directory.schemas import LabelsBody as Labels
 from routing.rules.schemas import RuleBody
 
 __all__ = [
     "Category",
-    "Confidentiality",
     "DemoDirectory",
     "Department",
     "Labels",
     "Municipality",
     "Point",
-    "Priority",
     "Question",
     "QuestionOption",
     "SubCategory",
@@ -37,9 +37,6 @@ __all__ = [
     "official_languages",
 ]
 
-DepartmentCode = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]{1,15}$")]
-CategoryCode = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
 
 _Item = TypeVar("_Item", "Department", "Category")
 
@@ -51,19 +48,6 @@ _GERMAN_SPEAKING = frozenset(
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Labels(_Frozen):
-    """One text in each language the platform speaks."""
-
-    fr: Text
-    nl: Text
-    de: Text
-    en: Text
-
-    def get(self, language: str) -> str:
-        value: str = getattr(self, language)
-        return value
 
 
 class Point(_Frozen):
@@ -130,7 +114,7 @@ class Municipality(_Frozen):
     nis: TenantId
     names: Labels
     languages: Annotated[tuple[OfficialLanguage, ...], Field(min_length=1)]
-    case_prefix: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+    case_prefix: CasePrefix
     centre: Point = Field(description="Approximate town-hall location.")
     area_km2: Annotated[float, Field(gt=0, lt=1000)]
     departments: Annotated[tuple[Department, ...], Field(min_length=1)]

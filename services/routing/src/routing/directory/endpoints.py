@@ -14,13 +14,18 @@ from guichet_kit.auth import NisPath
 from routing.access import DirectoryReader, DirectoryWriter
 from routing.directory import admin, repository
 from routing.directory.publication import build_snapshot, publish_directory
-from routing.directory.schemas import CategoryBody, DepartmentBody
+from routing.directory.schemas import (
+    CATEGORY_CODE_PATTERN,
+    DEPARTMENT_CODE_PATTERN,
+    CategoryBody,
+    DepartmentBody,
+)
 from routing.errors import DirectoryEntryNotFound
 
 router = APIRouter(prefix="/v1/municipalities/{nis}", tags=["directory"])
 
-DepartmentPath = Annotated[str, Path(pattern=r"^[A-Z][A-Z0-9_]{1,15}$")]
-CategoryPath = Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
+DepartmentPath = Annotated[str, Path(pattern=DEPARTMENT_CODE_PATTERN)]
+CategoryPath = Annotated[str, Path(pattern=CATEGORY_CODE_PATTERN)]
 INVALID: dict[int | str, dict[str, Any]] = {
     422: {"description": "validation failed; `errors` lists each problem"}
 }

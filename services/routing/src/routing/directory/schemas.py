@@ -6,11 +6,18 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from guichet_contracts.values import Confidentiality, Priority
+from guichet_contracts.values import Confidentiality, Language, Priority
+
+CATEGORY_CODE_PATTERN = r"^[a-z][a-z0-9_]{1,39}$"
+"""Codes of categories, subcategories, questions and their options."""
+DEPARTMENT_CODE_PATTERN = r"^[A-Z][A-Z0-9_]{1,15}$"
+CASE_PREFIX_PATTERN = r"^[A-Z]{3}$"
+"""A municipality's case-number prefix."""
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-CategoryCode = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
-DepartmentCode = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]{1,15}$")]
+CategoryCode = Annotated[str, StringConstraints(pattern=CATEGORY_CODE_PATTERN)]
+DepartmentCode = Annotated[str, StringConstraints(pattern=DEPARTMENT_CODE_PATTERN)]
+CasePrefix = Annotated[str, StringConstraints(pattern=CASE_PREFIX_PATTERN)]
 Datatype = Literal["string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"]
 
 
@@ -18,11 +25,19 @@ class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class LabelsBody(_Body):
+# One text in each language the platform speaks, as an administrator or the demo data gives
+# it (stripped, at most 200 characters; guichet_contracts.values.Labels, the events' shape,
+# has neither constraint).
+class LabelsBody(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
     fr: Text
     nl: Text
     de: Text
     en: Text
+
+    def get(self, language: Language) -> str:
+        return str(getattr(self, language))
 
 
 class DepartmentBody(_Body):

@@ -17,8 +17,9 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from guichet_contracts.ids import uuid7
+from guichet_contracts.values import Confidentiality, Priority
 from guichet_kit.db import TenantMixin
-from routing.demo import Confidentiality, Priority
+from routing.directory.schemas import CATEGORY_CODE_PATTERN
 from routing.models import Base
 from routing.models.checks import labels_check, one_of
 from routing.models.timestamps import TimestampMixin
@@ -37,7 +38,7 @@ class Category(TenantMixin, TimestampMixin, Base):
             ["routing.department.tenant_id", "routing.department.id"],
             ondelete="RESTRICT",
         ),
-        CheckConstraint("code ~ '^[a-z][a-z0-9_]{1,39}$'", name="code_format"),
+        CheckConstraint(f"code ~ '{CATEGORY_CODE_PATTERN}'", name="code_format"),
         CheckConstraint(labels_check("labels"), name="labels_languages"),
         CheckConstraint(f"notice IS NULL OR ({labels_check('notice')})", name="notice_languages"),
         CheckConstraint("duplicate_radius_m BETWEEN 1 AND 1000", name="duplicate_radius_m"),

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from guichet_contracts.ids import uuid7
 from guichet_kit.db import TenantMixin
+from routing.directory.schemas import DEPARTMENT_CODE_PATTERN
 from routing.models import Base
 from routing.models.checks import labels_check, one_of
 from routing.models.timestamps import TimestampMixin
@@ -23,7 +24,7 @@ class Department(TenantMixin, TimestampMixin, Base):
         UniqueConstraint("tenant_id", "code"),
         # Target of the composite foreign keys that keep references inside one tenant.
         UniqueConstraint("tenant_id", "id"),
-        CheckConstraint("code ~ '^[A-Z][A-Z0-9_]{1,15}$'", name="code_format"),
+        CheckConstraint(f"code ~ '{DEPARTMENT_CODE_PATTERN}'", name="code_format"),
         CheckConstraint(one_of("kind", DEPARTMENT_KINDS), name="kind"),
         CheckConstraint(labels_check("labels"), name="labels_languages"),
         # A municipality belongs to exactly one police zone.

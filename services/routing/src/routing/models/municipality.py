@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from guichet_contracts.tenancy import NIS_PATTERN
 from guichet_contracts.values import OFFICIAL_LANGUAGES
+from routing.directory.schemas import CASE_PREFIX_PATTERN
 from routing.models import Base
 from routing.models.checks import labels_check, sql_list
 from routing.models.timestamps import TimestampMixin
@@ -22,7 +23,7 @@ class Municipality(TimestampMixin, Base):
     __tablename__ = "municipality"
     __table_args__ = (
         CheckConstraint(f"nis ~ '{NIS_PATTERN}'", name="nis_format"),
-        CheckConstraint("case_prefix ~ '^[A-Z]{3}$'", name="case_prefix_format"),
+        CheckConstraint(f"case_prefix ~ '{CASE_PREFIX_PATTERN}'", name="case_prefix_format"),
         CheckConstraint(
             "cardinality(languages) >= 1"
             f" AND languages <@ ARRAY[{sql_list(OFFICIAL_LANGUAGES)}]::text[]",

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from guichet_contracts.ids import uuid7
 from guichet_kit.db import TenantMixin
+from routing.directory.schemas import CATEGORY_CODE_PATTERN
 from routing.models import Base
 from routing.models.checks import labels_check, one_of
 from routing.models.timestamps import TimestampMixin
@@ -35,7 +36,7 @@ class Question(TenantMixin, TimestampMixin, Base):
             ["routing.category.tenant_id", "routing.category.id"],
             ondelete="CASCADE",
         ),
-        CheckConstraint("code ~ '^[a-z][a-z0-9_]{1,39}$'", name="code_format"),
+        CheckConstraint(f"code ~ '{CATEGORY_CODE_PATTERN}'", name="code_format"),
         CheckConstraint(labels_check("labels"), name="labels_languages"),
         CheckConstraint(one_of("datatype", DATATYPES), name="datatype"),
         CheckConstraint("jsonb_typeof(options) = 'array'", name="options_array"),

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from guichet_contracts.ids import uuid7
 from guichet_kit.db import TenantMixin
+from routing.directory.schemas import CATEGORY_CODE_PATTERN
 from routing.models import Base
 from routing.models.checks import labels_check
 from routing.models.timestamps import TimestampMixin
@@ -31,7 +32,7 @@ class Subcategory(TenantMixin, TimestampMixin, Base):
             ["routing.category.tenant_id", "routing.category.id"],
             ondelete="CASCADE",
         ),
-        CheckConstraint("code ~ '^[a-z][a-z0-9_]{1,39}$'", name="code_format"),
+        CheckConstraint(f"code ~ '{CATEGORY_CODE_PATTERN}'", name="code_format"),
         CheckConstraint(labels_check("labels"), name="labels_languages"),
         CheckConstraint("position >= 0", name="position"),
     )
